@@ -1,0 +1,265 @@
+"""What can be known about a grammar before sampling it.
+
+Size is counted in derivation-tree nodes: one per rule or group expansion, one
+per optional or repetition, one per token. Every node counts at least one, so
+for each size there are finitely many derivations, and a size budget bounds the
+work of a derivation.
+
+>>> from gramgen.grammar import Grammar
+>>> g = Grammar.from_string('start: "(" start ")" | "x"')
+>>> a = Analysis(g)
+>>> a.min_size[g.start_symbol]
+2
+>>> a.counts(g.start_symbol, 6)
+[0, 0, 1, 0, 0, 1, 0]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .grammar import Grammar, Kind
+
+__all__ = ["INF", "Analysis", "Criticality"]
+
+INF = 1 << 60
+
+
+@dataclass(frozen=True, slots=True)
+class Criticality:
+    """The branching behaviour of the weighted grammar (ignoring the size budget)."""
+
+    spectral_radius: float
+    expected_size: float  # inf when supercritical
+
+    @property
+    def supercritical(self) -> bool:
+        return self.spectral_radius >= 1.0
+
+
+def repetition_distribution(lo: int, hi: int, mean_extra: float, cap: int) -> list[float]:
+    """Probabilities of the counts lo..top of a repetition (truncated geometric).
+
+    ``mean_extra`` is the mean number of repetitions beyond ``lo`` before
+    truncation; ``hi`` of -1 means unbounded, and ``cap`` bounds what is listed.
+    """
+    top = cap if hi < 0 else min(hi, cap)
+    top = max(top, lo)
+    if mean_extra <= 0:
+        return [1.0] + [0.0] * (top - lo)
+    q = mean_extra / (1.0 + mean_extra)
+    ps = [q**k for k in range(top - lo + 1)]
+    total = sum(ps)
+    return [p / total for p in ps]
+
+
+class Analysis:
+    """Minimum sizes, reachability, productivity, expected size and counts by size."""
+
+    def __init__(self, grammar: Grammar) -> None:
+        self.grammar = grammar
+        syms = grammar.symbols
+        n = len(syms)
+        self.min_size = self._min_sizes()
+        self.reachable = self._reachable(grammar.start_symbol)
+        self.productive = [m < INF for m in self.min_size]
+        # extra size each choice costs beyond the symbol's minimum
+        self.alt_extra: list[list[int]] = [[] for _ in range(n)]
+        for s in syms:
+            if s.kind is Kind.RULE:
+                base = self.min_size[s.id]
+                self.alt_extra[s.id] = [
+                    (self._alt_cost(a.items) - base) if self._alt_cost(a.items) < INF else INF
+                    for a in s.alts
+                ]
+        self._count_cache: dict[int, _Counts] = {}
+
+    def _alt_cost(self, items: tuple[int, ...]) -> int:
+        total = 1
+        for i in items:
+            total += self.min_size[i]
+            if total >= INF:
+                return INF
+        return total
+
+    def _min_sizes(self) -> list[int]:
+        syms = self.grammar.symbols
+        best = [INF] * len(syms)
+        changed = True
+        while changed:
+            changed = False
+            for s in syms:
+                if s.kind is Kind.TERM:
+                    v = 1
+                elif s.kind is Kind.OPT:
+                    v = 1
+                elif s.kind is Kind.REP:
+                    v = 1 + s.lo * best[s.inner] if s.lo else 1
+                    v = min(v, INF)
+                else:
+                    v = INF
+                    for a in s.alts:
+                        c = 1
+                        for i in a.items:
+                            c += best[i]
+                        v = min(v, c)
+                if v < best[s.id]:
+                    best[s.id] = v
+                    changed = True
+        return best
+
+    def children(self, sym: int) -> list[int]:
+        s = self.grammar.symbols[sym]
+        if s.kind is Kind.RULE:
+            return [i for a in s.alts for i in a.items]
+        if s.kind in (Kind.OPT, Kind.REP):
+            return [s.inner]
+        return []
+
+    def _reachable(self, start: int) -> list[bool]:
+        seen = [False] * len(self.grammar.symbols)
+        stack = [start]
+        seen[start] = True
+        while stack:
+            for c in self.children(stack.pop()):
+                if not seen[c]:
+                    seen[c] = True
+                    stack.append(c)
+        return seen
+
+    def reachable_from(self, start: int) -> list[bool]:
+        return self._reachable(start)
+
+    # -- expected size ------------------------------------------------------------------
+
+    def mean_matrix(self) -> tuple[np.ndarray, list[int]]:
+        """Expected number of each child per expansion, over reachable productive symbols."""
+        syms = self.grammar.symbols
+        idx = [s.id for s in syms if self.reachable[s.id] and self.productive[s.id]]
+        where = {sid: k for k, sid in enumerate(idx)}
+        m = np.zeros((len(idx), len(idx)))
+        for sid in idx:
+            s = syms[sid]
+            row = where[sid]
+            if s.kind is Kind.RULE:
+                alts = [
+                    (a, a.weight)
+                    for a, x in zip(s.alts, self.alt_extra[sid], strict=True)
+                    if x < INF and a.weight > 0
+                ]
+                total = sum(w for _, w in alts)
+                if total <= 0:  # every weight zero: the budget falls back to the cheapest
+                    alts = [(a, 1.0) for a, x in zip(s.alts, self.alt_extra[sid], strict=True)
+                            if x == 0][:1]
+                    total = 1.0
+                for a, w in alts:
+                    for i in a.items:
+                        m[row, where[i]] += w / total
+            elif s.kind is Kind.OPT:
+                m[row, where[s.inner]] += s.p_take
+            elif s.kind is Kind.REP:
+                dist = repetition_distribution(s.lo, s.hi, s.mean_extra, cap=s.lo + 2000)
+                mean = sum((s.lo + k) * p for k, p in enumerate(dist))
+                m[row, where[s.inner]] += mean
+        return m, idx
+
+    def criticality(self) -> Criticality:
+        """Spectral radius of the mean matrix and the expected derivation size."""
+        m, idx = self.mean_matrix()
+        if not idx:
+            return Criticality(0.0, float("inf"))
+        rho = float(max(abs(np.linalg.eigvals(m)))) if len(idx) else 0.0
+        if rho >= 1.0 - 1e-9:
+            return Criticality(rho, float("inf"))
+        start = idx.index(self.grammar.start_symbol)
+        sizes = np.linalg.solve(np.eye(len(idx)) - m, np.ones(len(idx)))
+        return Criticality(rho, float(sizes[start]))
+
+    def expected_sizes(self) -> dict[int, float]:
+        """Expected size of each reachable symbol's derivation (inf if supercritical)."""
+        m, idx = self.mean_matrix()
+        crit = self.criticality()
+        if crit.supercritical:
+            return {sid: float("inf") for sid in idx}
+        sizes = np.linalg.solve(np.eye(len(idx)) - m, np.ones(len(idx)))
+        return {sid: float(sizes[k]) for k, sid in enumerate(idx)}
+
+    # -- counting -----------------------------------------------------------------------
+
+    def counts(self, sym: int, max_size: int) -> list[int]:
+        """Exact number of derivations of ``sym`` of each size 0..max_size."""
+        return self.counter(max_size).table[sym][: max_size + 1]
+
+    def counter(self, max_size: int) -> _Counts:
+        for size, c in self._count_cache.items():
+            if size >= max_size:
+                return c
+        c = _Counts(self, max_size)
+        self._count_cache = {max_size: c}
+        return c
+
+
+class _Counts:
+    """Counts of derivations by size for every symbol, up to ``n``.
+
+    ``table[s][k]`` is the number of derivations of symbol ``s`` with exactly
+    ``k`` nodes; ``suffix[(s, a)][j][k]`` counts the sequences of items
+    ``j..`` of alternative ``a`` of total size ``k``; ``powers[s][j][k]``
+    counts sequences of ``j`` derivations of a repetition's inner symbol.
+    """
+
+    def __init__(self, analysis: Analysis, n: int) -> None:
+        g = analysis.grammar
+        self.n = n
+        syms = g.symbols
+        nsym = len(syms)
+        table = [[0] * (n + 1) for _ in range(nsym)]
+        suffix: dict[tuple[int, int], list[list[int]]] = {}
+        powers: dict[int, list[list[int]]] = {}
+        for s in syms:
+            if s.kind is Kind.RULE:
+                for a in s.alts:
+                    m = len(a.items)
+                    arr = [[0] * (n + 1) for _ in range(m + 1)]
+                    arr[m][0] = 1
+                    suffix[(s.id, a.index)] = arr
+            elif s.kind is Kind.REP:
+                top = n if s.hi < 0 else min(s.hi, n)
+                arr = [[0] * (n + 1) for _ in range(top + 1)]
+                arr[0][0] = 1
+                powers[s.id] = arr
+        order = [s for s in syms]
+        for k in range(1, n + 1):
+            for s in order:
+                sid = s.id
+                if s.kind is Kind.TERM:
+                    table[sid][k] = 1 if k == 1 else 0
+                elif s.kind is Kind.OPT:
+                    table[sid][k] = (1 if k == 1 else 0) + table[s.inner][k - 1]
+                elif s.kind is Kind.REP:
+                    pw = powers[sid]
+                    hi = len(pw) - 1
+                    table[sid][k] = sum(pw[j][k - 1] for j in range(s.lo, hi + 1))
+                else:
+                    table[sid][k] = sum(suffix[(sid, a.index)][0][k - 1] for a in s.alts)
+            # sequences of total size k, now that every table[.][<=k] is known
+            for s in order:
+                if s.kind is Kind.RULE:
+                    for a in s.alts:
+                        arr = suffix[(s.id, a.index)]
+                        items = a.items
+                        for j in range(len(items) - 1, -1, -1):
+                            col = table[items[j]]
+                            nxt = arr[j + 1]
+                            arr[j][k] = sum(col[t] * nxt[k - t] for t in range(1, k + 1))
+                elif s.kind is Kind.REP:
+                    pw = powers[s.id]
+                    col = table[s.inner]
+                    for j in range(1, len(pw)):
+                        prev = pw[j - 1]
+                        pw[j][k] = sum(col[t] * prev[k - t] for t in range(1, k + 1))
+        self.table = table
+        self.suffix = suffix
+        self.powers = powers

@@ -1,0 +1,159 @@
+"""Tokens to text that re-parses with the grammar's own Lark parser.
+
+Two tokens written side by side may lex as something else (``NAME NAME``
+glues into one name, ``a`` ``+`` ``+b`` into ``a ++ b``, a greedy or
+lookahead regex sees its neighbour). We lex each token in context with the
+grammar's own basic lexer and put an ``%ignore``'d separator between two tokens
+only where that lexer needs one. The Python indenter is modelled: newlines
+carry the indentation the following ``_INDENT``/``_DEDENT`` tokens ask for.
+
+The round trip is the oracle: :meth:`Renderer.reparse` parses the text with the
+grammar's own Lark configuration (parser, lexer, flags, postlexer).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from . import _lark_adapter as adapter
+from .grammar import Grammar, Kind
+
+__all__ = ["Renderer"]
+
+_SEPARATOR_CANDIDATES = (" ", "\n", "\t", "\r\n")
+
+
+class Renderer:
+    """Joins token texts, inserting separators where the lexer needs them."""
+
+    def __init__(self, grammar: Grammar) -> None:
+        self.grammar = grammar
+        loaded = grammar.loaded
+        self.scanner = adapter.Scanner(loaded)
+        self.type_of: dict[int, str] = {
+            s.id: s.terminal for s in grammar.symbols if s.kind is Kind.TERM
+        }
+        self.indenter = adapter.indenter_of(loaded)
+        self.separator = self._choose_separator()
+        self.postlex_types: frozenset[str] = frozenset()
+        if self.indenter is not None:
+            self.postlex_types = frozenset({self.indenter.INDENT_type, self.indenter.DEDENT_type})
+            self.nl_type = self.indenter.NL_type
+            self.tab = " " * 4
+        self._pair_ok: dict[tuple[int, str, int, str], bool] = {}
+        self._fixed = {
+            sid for sid, name in self.type_of.items() if self._is_fixed(name)
+        }
+
+    def _is_fixed(self, name: str) -> bool:
+        td = self.grammar.loaded.terminals.get(name)
+        return td is not None and adapter.string_value(td) is not None and not td.pattern.flags
+
+    def _choose_separator(self) -> str | None:
+        ignore = set(self.scanner.ignore_types)
+        if not ignore:
+            return None
+        for cand in _SEPARATOR_CANDIDATES:
+            m = self.scanner.match(cand, 0)
+            if m is not None and m[0] in ignore and m[1] == cand:
+                if self.indenter is not None and "\n" in cand:
+                    continue
+                return cand
+        return None
+
+    # -- layout --------------------------------------------------------------------------
+
+    def layout(self, tokens: Sequence[tuple[int, str]]) -> list[tuple[int, str]]:
+        """Apply the indenter model: newlines get the indentation of the next line."""
+        if self.indenter is None:
+            return list(tokens)
+        ind = self.indenter
+        type_of = self.type_of
+        out = list(tokens)
+        level = 0
+        for i, (sym, _text) in enumerate(out):
+            t = type_of[sym]
+            if t == ind.INDENT_type:
+                level += 1
+            elif t == ind.DEDENT_type:
+                level -= 1
+            elif t == ind.NL_type:
+                after = level
+                j = i + 1
+                while j < len(out) and type_of[out[j][0]] in self.postlex_types:
+                    after += 1 if type_of[out[j][0]] == ind.INDENT_type else -1
+                    j += 1
+                out[i] = (sym, "\n" + self.tab * max(after, 0))
+        return out
+
+    def _lexes_as(self, text: str, pos: int, sym: int, length: int) -> bool:
+        m = self.scanner.match(text, pos)
+        return m is not None and m[0] == self.type_of[sym] and len(m[1]) == length
+
+    def join(self, tokens: Sequence[tuple[int, str]], *, spaced: bool = False) -> str:
+        """The text of ``tokens``: separators only where needed (or everywhere if ``spaced``)."""
+        toks = self.layout(tokens)
+        sep = self.separator
+        if sep is None:
+            return "".join(t for _, t in toks)
+        if spaced:
+            return self._spaced(toks, sep)
+        parts: list[str] = []
+        text = ""
+        prev: tuple[int, str, int] | None = None  # sym, text, start offset
+        fixed = self._fixed
+        pair_ok = self._pair_ok
+        nl = self.nl_type if self.indenter is not None else None
+        for sym, t in toks:
+            if not t:
+                continue
+            if prev is not None:
+                psym, ptext, pstart = prev
+                key = (psym, ptext, sym, t)
+                cached = pair_ok.get(key) if psym in fixed and sym in fixed else None
+                if cached is None:
+                    candidate = text + t
+                    cached = self._lexes_as(candidate, pstart, psym, len(ptext))
+                    if psym in fixed and sym in fixed:
+                        pair_ok[key] = cached
+                if not cached and not (nl is not None and self.type_of[psym] == nl):
+                    parts.append(sep)
+                    text += sep
+            prev = (sym, t, len(text))
+            parts.append(t)
+            text += t
+        return text
+
+    def _spaced(self, toks: Sequence[tuple[int, str]], sep: str) -> str:
+        nl = self.nl_type if self.indenter is not None else None
+        out: list[str] = []
+        after_nl = True
+        for sym, t in toks:
+            if not t:
+                continue
+            if out and not after_nl:
+                out.append(sep)
+            out.append(t)
+            after_nl = nl is not None and self.type_of[sym] == nl
+        return "".join(out)
+
+    # -- oracle --------------------------------------------------------------------------
+
+    def reparse(self, text: str, start: str) -> str | None:
+        """None if ``text`` parses with the grammar's own parser, else the reason."""
+        try:
+            self.grammar.loaded.lark.parse(text, start=start)
+        except adapter.ParseError as err:
+            return _reason(err)
+        return None
+
+
+def _reason(err: Exception) -> str:
+    name = type(err).__name__
+    tok = getattr(err, "token", None)
+    if tok is not None:
+        return f"{name}: unexpected {getattr(tok, 'type', '?')} {str(tok)!r}"
+    char = getattr(err, "char", None)
+    if char is not None:
+        return f"{name}: unexpected character {char!r}"
+    return name
