@@ -159,7 +159,37 @@ def _translate_lark_error(err: Exception, name: str) -> GrammarError:
         m = re.search(r"(?:Rule|Terminal|Template) '?([A-Za-z_]\w*)'? ", first)
         if m:
             rule = m.group(1)
+    if line is None and rule is not None:
+        line, column = _locate(name, first, rule)
     return GrammarError(first, file=name, line=line, column=column, rule=rule, context=rest or None)
+
+
+def _locate(file: str, message: str, rule: str) -> tuple[int | None, int | None]:
+    """Find where lark's position-less error happens: the culprit inside ``rule``'s definition."""
+    import re
+
+    try:
+        with open(file, encoding="utf-8") as f:
+            lines = f.read().splitlines()
+    except OSError:
+        return None, None
+    m = re.search(r"'([A-Za-z_]\w*)' used but not defined", message)
+    culprit = m.group(1) if m else None
+    head = re.compile(rf"^\s*(?:%override\s+|%extend\s+)?[?!]?{re.escape(rule)}\b\s*[.{{:]")
+    for i, text in enumerate(lines):
+        if not head.match(text):
+            continue
+        if culprit is None:
+            return i + 1, text.index(rule) + 1
+        use = re.compile(rf"(?<![\w\"/]){re.escape(culprit)}\b")
+        for j in range(i, len(lines)):
+            if j > i and re.match(r"^\s*[?!_A-Za-z%]", lines[j]) and not lines[j].lstrip().startswith("|"):
+                break
+            hit = use.search(lines[j], text.index(":") + 1 if j == i else 0)
+            if hit:
+                return j + 1, hit.start() + 1
+        return i + 1, text.index(rule) + 1
+    return None, None
 
 
 class _ConflictCollector(logging.Handler):

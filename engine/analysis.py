@@ -63,7 +63,7 @@ class Analysis:
         syms = grammar.symbols
         n = len(syms)
         self.min_size = self._min_sizes()
-        self.reachable = self._reachable(grammar.start_symbol)
+        self.reachable = self._reachable(*(grammar.rule_symbol(r) for r in grammar.starts))
         self.productive = [m < INF for m in self.min_size]
         # extra size each choice costs beyond the symbol's minimum
         self.alt_extra: list[list[int]] = [[] for _ in range(n)]
@@ -118,10 +118,11 @@ class Analysis:
             return [s.inner]
         return []
 
-    def _reachable(self, start: int) -> list[bool]:
+    def _reachable(self, *starts: int) -> list[bool]:
         seen = [False] * len(self.grammar.symbols)
-        stack = [start]
-        seen[start] = True
+        stack = list(starts)
+        for s in starts:
+            seen[s] = True
         while stack:
             for c in self.children(stack.pop()):
                 if not seen[c]:
@@ -134,29 +135,46 @@ class Analysis:
 
     # -- expected size ------------------------------------------------------------------
 
-    def mean_matrix(self) -> tuple[np.ndarray, list[int]]:
+    def effective_weights(self, damping: float = 1.0) -> list[list[float]]:
+        """Alternative weights after damping: ``w * damping**extra`` for unwritten weights.
+
+        Damping below 1 favours alternatives that finish sooner; it never
+        touches a weight the author wrote or overrode.
+        """
+        out: list[list[float]] = []
+        for s in self.grammar.symbols:
+            ws = []
+            for a, x in zip(s.alts, self.alt_extra[s.id] or [0] * len(s.alts), strict=True):
+                if x >= INF:
+                    ws.append(0.0)
+                elif a.explicit or damping == 1.0:
+                    ws.append(a.weight)
+                else:
+                    ws.append(a.weight * damping**x)
+            out.append(ws)
+        return out
+
+    def mean_matrix(self, damping: float = 1.0) -> tuple[np.ndarray, list[int]]:
         """Expected number of each child per expansion, over reachable productive symbols."""
         syms = self.grammar.symbols
         idx = [s.id for s in syms if self.reachable[s.id] and self.productive[s.id]]
         where = {sid: k for k, sid in enumerate(idx)}
+        weights = self.effective_weights(damping)
         m = np.zeros((len(idx), len(idx)))
         for sid in idx:
             s = syms[sid]
             row = where[sid]
             if s.kind is Kind.RULE:
-                alts = [
-                    (a, a.weight)
-                    for a, x in zip(s.alts, self.alt_extra[sid], strict=True)
-                    if x < INF and a.weight > 0
-                ]
-                total = sum(w for _, w in alts)
-                if total <= 0:  # every weight zero: the budget falls back to the cheapest
-                    alts = [(a, 1.0) for a, x in zip(s.alts, self.alt_extra[sid], strict=True)
-                            if x == 0][:1]
+                ws = weights[sid]
+                total = sum(ws)
+                if total <= 0:  # every weight zero: the cheapest alternative is taken
+                    cheapest = self.alt_extra[sid].index(0)
+                    ws = [1.0 if i == cheapest else 0.0 for i in range(len(ws))]
                     total = 1.0
-                for a, w in alts:
-                    for i in a.items:
-                        m[row, where[i]] += w / total
+                for a, w in zip(s.alts, ws, strict=True):
+                    if w > 0:
+                        for i in a.items:
+                            m[row, where[i]] += w / total
             elif s.kind is Kind.OPT:
                 m[row, where[s.inner]] += s.p_take
             elif s.kind is Kind.REP:
@@ -165,26 +183,47 @@ class Analysis:
                 m[row, where[s.inner]] += mean
         return m, idx
 
-    def criticality(self) -> Criticality:
+    def expected_sizes(self, damping: float = 1.0) -> dict[int, float] | None:
+        """Expected derivation size of each reachable symbol, or None if supercritical.
+
+        Solves ``(I - M) x = 1``; a positive solution exists exactly when the
+        spectral radius of ``M`` is below 1.
+        """
+        m, idx = self.mean_matrix(damping)
+        if not idx:
+            return {}
+        try:
+            sizes = np.linalg.solve(np.eye(len(idx)) - m, np.ones(len(idx)))
+        except np.linalg.LinAlgError:
+            return None
+        if not np.all(np.isfinite(sizes)) or np.any(sizes < 1.0 - 1e-9):
+            return None
+        return {sid: float(sizes[k]) for k, sid in enumerate(idx)}
+
+    def criticality(self, damping: float = 1.0) -> Criticality:
         """Spectral radius of the mean matrix and the expected derivation size."""
-        m, idx = self.mean_matrix()
+        m, idx = self.mean_matrix(damping)
         if not idx:
             return Criticality(0.0, float("inf"))
-        rho = float(max(abs(np.linalg.eigvals(m)))) if len(idx) else 0.0
-        if rho >= 1.0 - 1e-9:
-            return Criticality(rho, float("inf"))
-        start = idx.index(self.grammar.start_symbol)
-        sizes = np.linalg.solve(np.eye(len(idx)) - m, np.ones(len(idx)))
-        return Criticality(rho, float(sizes[start]))
+        rho = float(max(abs(np.linalg.eigvals(m))))
+        sizes = self.expected_sizes(damping)
+        size = float("inf") if sizes is None else sizes[self.grammar.start_symbol]
+        return Criticality(rho, size)
 
-    def expected_sizes(self) -> dict[int, float]:
-        """Expected size of each reachable symbol's derivation (inf if supercritical)."""
-        m, idx = self.mean_matrix()
-        crit = self.criticality()
-        if crit.supercritical:
-            return {sid: float("inf") for sid in idx}
-        sizes = np.linalg.solve(np.eye(len(idx)) - m, np.ones(len(idx)))
-        return {sid: float(sizes[k]) for k, sid in enumerate(idx)}
+    def damping_for(self, start: int, target: float) -> float:
+        """The damping (1 if none is needed) that brings the expected size near ``target``."""
+        sizes = self.expected_sizes(1.0)
+        if sizes is not None and sizes.get(start, 0.0) <= target:
+            return 1.0
+        lo, hi = 0.0, 1.0
+        for _ in range(30):
+            mid = (lo + hi) / 2
+            sizes = self.expected_sizes(mid)
+            if sizes is not None and sizes.get(start, 0.0) <= target:
+                lo = mid
+            else:
+                hi = mid
+        return lo if lo > 0 else 1e-6
 
     # -- counting -----------------------------------------------------------------------
 

@@ -161,6 +161,7 @@ class Engine:
         grammar: Grammar,
         analysis: Analysis,
         terminals: dict[int, TerminalText],
+        weights: list[list[float]] | None = None,
     ) -> None:
         self.grammar = grammar
         self.analysis = analysis
@@ -173,7 +174,7 @@ class Engine:
         self.alt_extra = analysis.alt_extra
         self.max_extra = [max(x) if x else 0 for x in self.alt_extra]
         self.all_alts = [list(range(len(s.alts))) for s in syms]
-        self.weights = [[a.weight for a in s.alts] for s in syms]
+        self.weights = weights or analysis.effective_weights()
         self.cum_weights = [list(accumulate(w)) for w in self.weights]
         self.total_weights = [c[-1] if c else 0.0 for c in self.cum_weights]
         self.inner = [s.inner for s in syms]

@@ -52,6 +52,7 @@ class Alternative:
     pos: Pos | None
     alias: str | None = None
     weight: float = 1.0
+    explicit: bool = False  # the weight was written by the author or overridden
 
 
 @dataclass(slots=True)
@@ -201,8 +202,11 @@ class Grammar:
         self._rule_syms: dict[str, int] = {}
         self._term_syms: dict[str, int] = {}
         self._instances: dict[tuple[str, tuple[int, ...]], int] = {}
-        self._defs = {name: (params, tree, opts) for name, params, tree, opts in self.loaded.rule_defs}
-        self._term_trees = {name: tree for name, (tree, _prio) in self.loaded.term_defs}
+        self._defs = {
+            str(name): (tuple(str(p) for p in params), tree, opts)
+            for name, params, tree, opts in self.loaded.rule_defs
+        }
+        self._term_trees = {str(name): tree for name, (tree, _prio) in self.loaded.term_defs}
         self._compile()
         self._apply_annotations()
         if weights:
@@ -403,6 +407,7 @@ class Grammar:
                     )
                 for alt, w in zip(targets, ws, strict=True):
                     alt.weight = w
+                    alt.explicit = True
         for sym in self.symbols:
             if not ends_here(sym.pos):
                 continue
@@ -474,6 +479,7 @@ class Grammar:
                 raise InvalidArgument(f"weight for {key!r} must be a number >= 0, got {w!r}")
             _sym, alt = self.find_alternative(key)
             alt.weight = float(w)
+            alt.explicit = True
 
     # -- queries -------------------------------------------------------------------------
 

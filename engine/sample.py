@@ -79,6 +79,10 @@ class Sampler:
     ``roundtrip`` re-parses every text with the grammar's own parser and
     repairs or drops those that fail; ``declared`` gives texts for
     ``%declare``'d terminals; ``alphabet`` limits the characters regexes use.
+    ``damping`` (default: chosen automatically) scales every weight the author
+    did not write by ``damping**extra``, where *extra* is how much larger than
+    the cheapest alternative an alternative's smallest derivation is: it keeps
+    unannotated grammars from growing without bound (see ``gramgen stats``).
     """
 
     def __init__(
@@ -90,6 +94,7 @@ class Sampler:
         roundtrip: bool = True,
         alphabet: str | None = None,
         declared: Mapping[str, Sequence[str] | Callable[[Below], str]] | None = None,
+        damping: float | None = None,
     ) -> None:
         if not isinstance(grammar, Grammar):
             raise InvalidArgument(f"grammar must be a gramgen Grammar, got {type(grammar).__name__}")
@@ -131,7 +136,13 @@ class Sampler:
             declared=declared,
             postlex_terminals=self.renderer.postlex_types,
         )
-        self.engine = Engine(grammar, self.analysis, terminals)
+        if damping is None:
+            damping = self.analysis.damping_for(self.start, self.max_size / 4)
+        elif not isinstance(damping, int | float) or not 0 < damping <= 1:
+            raise InvalidArgument(f"damping must be a number in (0, 1], got damping={damping!r}")
+        self.damping = float(damping)
+        weights = self.analysis.effective_weights(self.damping)
+        self.engine = Engine(grammar, self.analysis, terminals, weights)
         self.roundtrip = roundtrip
         self.stats = SamplerStats()
 

@@ -92,8 +92,12 @@ def build_terminals(
     alphabet: str | None = None,
     declared: Mapping[str, Sequence[str] | Callable[[Below], str]] | None = None,
     postlex_terminals: frozenset[str] = frozenset(),
+    errors: list[GrammarError] | None = None,
 ) -> dict[int, TerminalText]:
-    """A text generator for every terminal symbol marked ``needed``."""
+    """A text generator for every terminal symbol marked ``needed``.
+
+    Raises the first :class:`GrammarError`, or collects them all in ``errors``.
+    """
     loaded = grammar.loaded
     declared = dict(declared or {})
     g_flags = int(loaded.lark.options.g_regex_flags or 0)
@@ -109,7 +113,14 @@ def build_terminals(
     for sym in grammar.symbols:
         if sym.kind is not Kind.TERM or not needed[sym.id]:
             continue
-        out[sym.id] = _one(sym, grammar, declared, postlex_terminals, strings, g_flags, alphabet)
+        try:
+            out[sym.id] = _one(
+                sym, grammar, declared, postlex_terminals, strings, g_flags, alphabet
+            )
+        except GrammarError as err:
+            if errors is None:
+                raise
+            errors.append(err)
     return out
 
 
