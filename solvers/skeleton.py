@@ -1,0 +1,509 @@
+"""Solve once, verify every time: a problem skeleton solved symbolically and compiled.
+
+A ``Skeleton`` is a set of relations with named knowns and unknowns but no numbers.
+It is solved once with sympy and compiled to Python over ``Fraction``; then
+``instantiate(knowns)`` computes the unknowns exactly and checks the instance:
+VERIFIED only when exactly one solution survives the domains and substituting it
+back makes every relation hold exactly.
+
+Solving strategy (chosen at build time, see ``Skeleton.strategy``):
+
+* explicit definitions ``u = expr`` (one side a lone unknown) are eliminated by
+  substitution and evaluated in order: an arithmetic chain needs nothing else;
+* the remaining *core* is either ``linear`` (square system, guard: determinant != 0),
+  ``polynomial`` (one unknown, numerator of degree 1 or 2 after clearing
+  denominators; guard: leading coefficient != 0; both roots are branches and the
+  domains pick one), or ``general`` (re-solved with sympy per instance).
+
+Whenever a guard fails or a compiled branch divides by zero the instance is
+re-solved with sympy, so degenerate numbers never give a wrong verdict.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any, Literal, cast
+
+import sympy  # type: ignore[import-untyped, unused-ignore]
+from gramgen.errors import InvalidArgument  # type: ignore[import-not-found, unused-ignore]
+
+from .codegen import Emitter, NotCompilable, build
+from .exact import (
+    Exact,
+    Inexact,
+    NotReal,
+    TooLarge,
+    Value,
+    as_exact,
+    fmt,
+    from_sympy,
+    is_rational_value,
+    is_zero,
+    norm,
+    to_sympy,
+    undefined,
+)
+from .fastpath import compile_fast
+from .model import Domain, validate_structure
+from .plan import Strategy, make_plan
+from .relations import Relation, symbol
+from .symbolic import solve_system
+from .verdict import VERIFIED, Check
+
+__all__ = ["Branch", "Candidate", "Definition", "Instance", "Skeleton", "Strategy"]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One solution candidate with its own verdict (domains, residuals)."""
+
+    values: Mapping[str, Value]
+    branch: int | None
+    check: Check
+
+
+@dataclass(frozen=True, slots=True)
+class Instance:
+    """A skeleton with numbers: the unknowns' exact values and the verdict.
+
+    ``values`` holds every unknown when the check is VERIFIED (else it is empty and
+    ``candidates`` tells what was tried). ``branch`` is the solution branch that
+    survived (for a quadratic: the chosen root, 0 for the '-' root, 1 for '+').
+    """
+
+    knowns: Mapping[str, Exact]
+    values: Mapping[str, Value]
+    check: Check
+    branch: int | None = None
+    candidates: tuple[Candidate, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        """True only when VERIFIED."""
+        return self.check.ok
+
+    def __getitem__(self, name: str) -> Value:
+        return self.values[name]
+
+
+@dataclass(frozen=True)
+class Definition:
+    """An unknown defined explicitly by one relation: ``unknown = expr``."""
+
+    unknown: str
+    expr: sympy.Expr
+    relation: int
+    fn: Callable[..., Any] | None
+
+
+@dataclass(frozen=True)
+class Branch:
+    """One symbolic solution of the core unknowns in terms of the knowns."""
+
+    index: int
+    exprs: Mapping[str, sympy.Expr]
+    fn: Callable[..., Any] | None
+    symbolic: bool
+
+
+@dataclass
+class _Compiled:
+    residuals: list[Callable[..., Any] | None] = field(default_factory=list)
+    guard: Callable[..., Any] | None = None
+    fast: Callable[..., Any] | None = None
+    fast_source: str = ""
+
+
+def _assign(values: Mapping[str, Value]) -> str:
+    parts = [f"{k}={fmt(v)}" for k, v in values.items()]
+    return parts[0] if len(parts) == 1 else "(" + ", ".join(parts) + ")"
+
+
+class Skeleton:
+    """Relations solved once symbolically; ``instantiate`` checks numbers exactly.
+
+    >>> sk = Skeleton.of(["total = a + b", "each = total / n"], ["a", "b", "n"],
+    ...                  ["total", "each"], {"each": WHOLE})
+    >>> sk.instantiate({"a": 3, "b": 5, "n": 4}).values["each"]
+    2
+    """
+
+    def __init__(
+        self,
+        relations: Sequence[str],
+        knowns: Iterable[str],
+        unknowns: Sequence[str],
+        domains: Mapping[str, Domain] | None = None,
+    ) -> None:
+        domains = dict(domains or {})
+        known_list = sorted(knowns)
+        self.relations: tuple[Relation, ...] = validate_structure(
+            relations, known_list, list(unknowns), domains
+        )
+        self.knowns: tuple[str, ...] = tuple(known_list)
+        self.unknowns: tuple[str, ...] = tuple(sorted(unknowns))
+        self.domains: Mapping[str, Domain] = domains
+        self._names = (*self.knowns, *self.unknowns)
+        self._syms = {n: symbol(n) for n in self._names}
+        plan = make_plan(self.relations, [self._syms[u] for u in self.unknowns])
+        self.strategy: Strategy = plan.strategy
+        self.core: tuple[str, ...] = tuple(str(u) for u in plan.core)
+        self.guard: sympy.Expr | None = plan.guard
+        self.definitions: tuple[Definition, ...] = tuple(
+            Definition(str(u), e, i, self._fn(e, self._names)) for u, e, i in plan.definitions
+        )
+        self.branches: tuple[Branch, ...] = tuple(
+            self._branch(i, [b[self._syms[u]] for u in self.core])
+            for i, b in enumerate(plan.branches)
+        )
+        self._c = self._compile()
+
+    # ------------------------------------------------------------------ building
+    @staticmethod
+    def of(
+        relations: Sequence[str],
+        knowns: Iterable[str],
+        unknowns: Sequence[str],
+        domains: Mapping[str, Domain] | None = None,
+    ) -> Skeleton:
+        """The cached skeleton for these relations/names/domains (built on first use).
+
+        >>> Skeleton.of(["y = 2*x"], ["x"], ["y"]) is Skeleton.of(["y = 2*x"], ["x"], ["y"])
+        True
+        """
+        if isinstance(relations, str) or isinstance(unknowns, str):
+            raise InvalidArgument("relations and unknowns must be sequences, not a single str")
+        rels = tuple(" ".join(str(r).split()) if isinstance(r, str) else r for r in relations)
+        key_domains = tuple(sorted((domains or {}).items()))
+        return _cached(rels, tuple(sorted(knowns)), tuple(sorted(unknowns)), key_domains)
+
+    def _branch(self, index: int, exprs: list[sympy.Expr]) -> Branch:
+        symbolic = any(
+            isinstance(p, sympy.Pow) and not p.exp.is_integer
+            for e in exprs
+            for p in sympy.preorder_traversal(e)
+        )
+        return Branch(
+            index, dict(zip(self.core, exprs, strict=True)), self._fn_tuple(exprs), symbolic
+        )
+
+    def _fn(self, expr: sympy.Expr, params: Sequence[str]) -> Callable[..., Any] | None:
+        em = Emitter({self._syms[n]: f"v{i}" for i, n in enumerate(params)})
+        try:
+            code = em.emit(expr)
+        except NotCompilable:
+            return None
+        return build("_f", [f"v{i}" for i in range(len(params))], [f"return {code}"], em.consts)
+
+    def _fn_tuple(self, exprs: list[sympy.Expr]) -> Callable[..., Any] | None:
+        em = Emitter({self._syms[n]: f"v{i}" for i, n in enumerate(self.knowns)})
+        try:
+            codes = [em.emit(e) for e in exprs]
+        except NotCompilable:
+            return None
+        params = [f"v{i}" for i in range(len(self.knowns))]
+        return build("_branch", params, [f"return ({''.join(c + ', ' for c in codes)})"], em.consts)
+
+    def _compile(self) -> _Compiled:
+        c = _Compiled()
+        c.residuals = [self._fn(r.residual, self._names) for r in self.relations]
+        if self.guard is not None:
+            c.guard = self._fn(self.guard, self._names)
+        if self.strategy != "general":
+            self._compile_fast(c)
+        return c
+
+    def _compile_fast(self, c: _Compiled) -> None:
+        made = compile_fast(
+            knowns=self.knowns,
+            unknowns=self.unknowns,
+            core=self.core,
+            syms=self._syms,
+            domains=self.domains,
+            relations=self.relations,
+            guard=self.guard,
+            branches=[(br.index, br.exprs) for br in self.branches],
+            definitions=[(d.unknown, d.expr) for d in self.definitions],
+        )
+        if made is not None:
+            c.fast, self._fast_order, c.fast_source = made
+
+    # ------------------------------------------------------------------ instances
+    def instantiate(self, knowns: Mapping[str, object]) -> Instance:
+        """Solve and verify this skeleton with the given known values (exactly).
+
+        >>> sk = Skeleton.of(["x**2 - s*x + p = 0"], ["s", "p"], ["x"], {"x": POSITIVE})
+        >>> sk.instantiate({"s": 1, "p": -6}).values["x"]
+        3
+        """
+        try:
+            raw = [knowns[n] for n in self.knowns]
+        except KeyError:
+            missing = sorted(set(self.knowns) - set(knowns))
+            raise InvalidArgument(f"missing known values for {missing}") from None
+        if len(knowns) != len(raw):
+            extra = sorted(set(knowns) - set(self.knowns))
+            raise InvalidArgument(f"{extra} are not knowns of this skeleton {list(self.knowns)}")
+        args = cast("list[Exact]", raw)
+        for v in raw:
+            if type(v) is not int and type(v) is not Fraction:
+                args = [as_exact(knowns[n], f"known {n!r}") for n in self.knowns]
+                break
+        fast = self._c.fast
+        if fast is not None:
+            found = fast(*args)
+            if found is not None:
+                vals = {n: norm(v) for n, v in zip(self._fast_order, found[1], strict=True)}
+                return Instance(dict(zip(self.knowns, args, strict=True)), vals, VERIFIED, found[0])
+        return self._detailed([norm(a) for a in args])
+
+    def check(self, knowns: Mapping[str, object]) -> Check:
+        """Just the verdict of ``instantiate``."""
+        return self.instantiate(knowns).check
+
+    def verify(self, knowns: Mapping[str, object], claimed: Mapping[str, Value]) -> Check:
+        """VERIFIED iff the instance is verified and every claimed value equals its solution."""
+        inst = self.instantiate(knowns)
+        if not inst.check.ok:
+            return inst.check
+        for name, value in claimed.items():
+            if name not in inst.values:
+                raise InvalidArgument(f"claimed {name!r} is not an unknown {list(self.unknowns)}")
+            true = inst.values[name]
+            same = (
+                (true == value)
+                if is_rational_value(value) and is_rational_value(true)
+                else is_zero(to_sympy(true) - to_sympy(value))
+            )
+            if same is None:
+                return Check.inconclusive(
+                    f"cannot decide whether {name} = {fmt(value)} equals the solution {fmt(true)}"
+                )
+            if not same:
+                return Check.refuted(
+                    f"claimed {name} = {fmt(value)} but the solution is {name} = {fmt(true)}"
+                )
+        return VERIFIED
+
+    def solution_exprs(self, branch: int = 0) -> dict[str, sympy.Expr]:
+        """Every unknown as an expression in the knowns, for one branch (not 'general')."""
+        if self.strategy == "general":
+            raise InvalidArgument("a 'general' skeleton has no symbolic solution branches")
+        exprs: dict[sympy.Symbol, sympy.Expr] = {
+            self._syms[u]: e for u, e in self.branches[branch].exprs.items()
+        }
+        for d in self.definitions:
+            exprs[self._syms[d.unknown]] = sympy.together(d.expr.xreplace(exprs))
+        return {u: exprs[self._syms[u]] for u in self.unknowns}
+
+    def describe(self) -> str:
+        """One line naming the skeleton: its relations and strategy."""
+        return f"[{'; '.join(r.text for r in self.relations)}] ({self.strategy})"
+
+    def __repr__(self) -> str:
+        return f"Skeleton({self.describe()}, knowns={list(self.knowns)})"
+
+    # ------------------------------------------------------------------ slow paths
+    def _detailed(self, args: list[Exact]) -> Instance:
+        kvals = dict(zip(self.knowns, args, strict=True))
+        for name, v in kvals.items():
+            dom = self.domains.get(name)
+            if dom is not None:
+                c = dom.check(v, f"known {name}")
+                if not c.ok:
+                    return Instance(kvals, {}, c)
+        if self.strategy == "general":
+            return self._fallback(kvals)
+        if self.guard is not None:
+            g = self._eval(self._c.guard, self.guard, kvals, {})
+            if isinstance(g, _Failure):
+                return self._fallback(kvals)
+            nonzero = g != 0 if is_rational_value(g) else is_zero(to_sympy(g)) is False
+            if not nonzero:
+                return self._fallback(kvals)
+        cands: list[tuple[int | None, dict[str, Value]]] = []
+        rejected: list[str] = []
+        for br in self.branches:
+            vals = self._eval_branch(br, args, kvals)
+            if isinstance(vals, _Failure):
+                if vals.kind == "notreal":
+                    reason = f"no real value ({vals.message})"
+                    if reason not in rejected:
+                        rejected.append(reason)
+                    continue
+                if vals.kind == "toolarge":
+                    return Instance(kvals, {}, Check.inconclusive(vals.message))
+                return self._fallback(kvals)
+            cands.append((br.index, vals))
+        return self._finish(kvals, cands, rejected)
+
+    def _eval_branch(
+        self, br: Branch, args: list[Exact], kvals: dict[str, Exact]
+    ) -> dict[str, Value] | _Failure:
+        if br.fn is not None:
+            try:
+                return {u: norm(v) for u, v in zip(self.core, br.fn(*args), strict=True)}
+            except ZeroDivisionError:
+                return _Failure("zerodiv", "division by zero")
+            except NotReal as err:
+                return _Failure("notreal", str(err))
+            except TooLarge as err:
+                return _Failure("toolarge", f"cannot evaluate exactly: {err}")
+            except Inexact:
+                pass
+        subs = {self._syms[n]: to_sympy(v) for n, v in kvals.items()}
+        vals: dict[str, Value] = {}
+        for u in self.core:
+            out = sympy.sympify(br.exprs[u].xreplace(subs))
+            if undefined(out):
+                return _Failure("zerodiv", "division by zero")
+            if out.is_real is False:
+                return _Failure("notreal", f"{u} = {fmt(out)}")
+            vals[u] = from_sympy(out)
+        return vals
+
+    def _eval(
+        self,
+        fn: Callable[..., Any] | None,
+        expr: sympy.Expr,
+        kvals: Mapping[str, Exact],
+        vals: Mapping[str, Value],
+    ) -> Value | _Failure:
+        """Evaluate exactly: compiled when all inputs are rational, else with sympy."""
+        merged = {**kvals, **vals}
+        if fn is not None and all(is_rational_value(v) for v in merged.values()):
+            try:
+                return norm(fn(*[merged.get(n, 0) for n in self._names]))
+            except ZeroDivisionError:
+                return _Failure("zerodiv", "division by zero")
+            except NotReal as err:
+                return _Failure("notreal", str(err))
+            except TooLarge as err:
+                return _Failure("toolarge", f"cannot evaluate exactly: {err}")
+            except Inexact:
+                pass
+        subs = {self._syms[n]: to_sympy(v) for n, v in merged.items()}
+        try:
+            out = sympy.sympify(expr.xreplace(subs))
+        except Exception as err:  # sympy evaluation of odd values
+            return _Failure("error", f"sympy could not evaluate {expr}: {err}")
+        if undefined(out):
+            return _Failure("zerodiv", "division by zero")
+        return from_sympy(out)
+
+    def _finish(
+        self,
+        kvals: dict[str, Exact],
+        cands: list[tuple[int | None, dict[str, Value]]],
+        rejected: list[str],
+        note: str = "",
+    ) -> Instance:
+        results: list[Candidate] = []
+        seen: list[dict[str, Value]] = []
+        for branch, core_vals in cands:
+            vals = dict(core_vals)
+            check = self._check_candidate(kvals, vals)
+            if check is None:
+                continue  # duplicate of an earlier candidate
+            full = {u: vals[u] for u in self.unknowns if u in vals}
+            if check.ok or check.is_inconclusive:
+                if full in seen:
+                    continue
+                seen.append(full)
+            results.append(Candidate(full, branch, check))
+        good = [c for c in results if c.check.ok]
+        unclear = [c for c in results if c.check.is_inconclusive]
+        bad = [c.check.reason for c in results if c.check.is_refuted] + rejected
+        prefix = f"{note}; " if note else ""
+        if len(good) >= 2:
+            sols = ", ".join(_assign(c.values) for c in good)
+            check = Check.refuted(f"{prefix}{len(good)} solutions: {sols}")
+        elif good and not unclear:
+            why = f"{prefix}other candidates excluded: {'; '.join(bad)}" if bad else note
+            return Instance(
+                kvals, dict(good[0].values), Check.verified(why), good[0].branch, tuple(results)
+            )
+        elif unclear:
+            check = Check.inconclusive(prefix + "; ".join(c.check.reason for c in unclear))
+        else:
+            check = Check.refuted(f"{prefix}no solution" + (f": {'; '.join(bad)}" if bad else ""))
+        return Instance(kvals, {}, check, None, tuple(results))
+
+    def _check_candidate(self, kvals: dict[str, Exact], vals: dict[str, Value]) -> Check | None:
+        for d in self.definitions:
+            if d.unknown in vals:
+                continue
+            v = self._eval(d.fn, d.expr, kvals, vals)
+            if isinstance(v, _Failure):
+                where = f"{v.message} in relation {d.relation}"
+                if v.kind in {"toolarge", "error"}:
+                    return Check.inconclusive(where)
+                return Check.refuted(f"{d.unknown} is undefined: {where}")
+            vals[d.unknown] = v
+        shown = _assign({u: vals[u] for u in self.unknowns if u in vals})
+        for i, (rel, fn) in enumerate(zip(self.relations, self._c.residuals, strict=True), 1):
+            r = self._eval(fn, rel.residual, kvals, vals)
+            if isinstance(r, _Failure):
+                if r.kind == "zerodiv":
+                    return Check.refuted(
+                        f"{shown} makes a denominator zero (division by zero in relation {i})"
+                    )
+                if r.kind == "notreal":
+                    return Check.refuted(f"relation {i} is not real at {shown}")
+                return Check.inconclusive(f"relation {i} at {shown}: {r.message}")
+            z = (r == 0) if is_rational_value(r) else is_zero(r)
+            if z is None:
+                return Check.inconclusive(f"cannot decide whether relation {i} holds at {shown}")
+            if not z:
+                return Check.refuted(f"relation {i} {rel.text!r} does not hold at {shown}")
+        for u in self.unknowns:
+            dom = self.domains.get(u)
+            if dom is not None:
+                c = dom.check(vals[u], u)
+                if not c.ok:
+                    return c
+        return VERIFIED
+
+    def _fallback(self, kvals: dict[str, Exact]) -> Instance:
+        subs = {self._syms[n]: to_sympy(v) for n, v in kvals.items()}
+        exprs = []
+        for i, rel in enumerate(self.relations, 1):
+            e = rel.residual.xreplace(subs)
+            if undefined(e):
+                return Instance(
+                    kvals,
+                    {},
+                    Check.refuted(f"division by zero in relation {i} with {_assign(kvals)}"),
+                )
+            exprs.append(e)
+        out = solve_system(exprs, [self._syms[u] for u in self.unknowns])
+        if out.error:
+            return Instance(kvals, {}, Check.inconclusive(out.error))
+        if out.infinite:
+            return Instance(kvals, {}, Check.refuted(out.infinite))
+        if out.no_solution:
+            return Instance(kvals, {}, Check.refuted(f"no solution: {out.no_solution}"))
+        cands: list[tuple[int | None, dict[str, Value]]] = [
+            (None, {u: from_sympy(sol[self._syms[u]]) for u in self.unknowns})
+            for sol in out.solutions
+        ]
+        return self._finish(kvals, cands, [])
+
+
+@dataclass(frozen=True)
+class _Failure:
+    kind: Literal["zerodiv", "notreal", "toolarge", "error"]
+    message: str
+
+
+@functools.lru_cache(maxsize=1024)
+def _cached(
+    relations: tuple[str, ...],
+    knowns: tuple[str, ...],
+    unknowns: tuple[str, ...],
+    domains: tuple[tuple[str, Domain], ...],
+) -> Skeleton:
+    return Skeleton(relations, knowns, unknowns, dict(domains))
