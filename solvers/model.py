@@ -265,7 +265,7 @@ class Problem:
 
     def skeleton(self) -> Skeleton:
         """The cached skeleton of this problem (same relations, any numbers)."""
-        from .skeleton import Skeleton  # noqa: PLC0415 (skeleton imports this module)
+        from .skeleton import Skeleton
 
         return Skeleton.of(self.relations, self.knowns, self.unknowns, self.domains)
 

@@ -63,7 +63,7 @@ def solve_system(exprs: Sequence[sympy.Expr], unknowns: Sequence[sympy.Symbol]) 
     except Exception as err:  # sympy raises assorted errors on hard systems
         return Outcome(error=f"sympy failed to solve ({type(err).__name__}: {err})")
     if not sols:
-        return Outcome(no_solution="no solution")
+        return Outcome(no_solution="the relations have no common solution")
     if missing:
         return Outcome(
             infinite=f"infinitely many solutions: {', '.join(map(str, missing))} "

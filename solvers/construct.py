@@ -1,0 +1,353 @@
+"""Constraints by construction: draw free quantities, compute the rest exactly.
+
+A ``Sampler`` takes a skeleton and a choice of *free* quantities with domains (the
+free set may include the answer: "choose the answer first"). It solves the
+relations once for the dependent quantities in terms of the free ones, then per
+try draws free values from the given ``random.Random``, computes the dependents
+exactly and accepts when every domain holds and the original problem verifies
+(a unique solution equal to the constructed one).
+
+Integrality and bounds are met *by construction* wherever a dependent is linear in
+a free quantity with a constant rational coefficient: ``b = a/4`` draws ``a``
+among multiples of 4, ``c = (a - 3)/5`` draws ``a ≡ 3 (mod 5)``, ``d = 10 - a``
+with ``d > 0`` draws ``a < 10``. Anything else falls back to rejection, tracked
+by ``AcceptanceStats``; when the acceptance rate over the last ``window`` tries
+drops below ``min_rate`` the sampler raises ``GenerationCollapsed``.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import re
+from collections import Counter, deque
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+import sympy  # type: ignore[import-untyped, unused-ignore]
+from gramgen.errors import (  # type: ignore[import-not-found, unused-ignore]
+    GramgenError,
+    InvalidArgument,
+)
+
+from .codegen import NotCompilable, expression_function
+from .exact import Exact, Value, as_exact, fmt, is_rational_value, norm
+from .model import Domain, Problem
+from .relations import symbol
+from .skeleton import Instance, Skeleton
+
+__all__ = ["AcceptanceStats", "GenerationCollapsed", "Sample", "Sampler"]
+
+
+class GenerationCollapsed(GramgenError):  # type: ignore[misc, unused-ignore]
+    """Acceptance of a sampler fell below its threshold: the skeleton rarely verifies."""
+
+    def __init__(self, skeleton: str, rate: float, window: int, top: list[tuple[str, int]]):
+        self.skeleton = skeleton
+        self.rate = rate
+        self.top_reasons = top
+        reasons = "; ".join(f"{r!r} x{n}" for r, n in top) or "none recorded"
+        super().__init__(
+            f"generation collapsed for skeleton {skeleton}: acceptance {rate:.2%} over the "
+            f"last {window} tries; top rejection reasons: {reasons}"
+        )
+
+
+@dataclass
+class AcceptanceStats:
+    """Tries, acceptances and rejection reasons of a sampler."""
+
+    window: int = 1000
+    tries: int = 0
+    accepted: int = 0
+    reasons: Counter[str] = field(default_factory=Counter)
+    recent: deque[bool] = field(default_factory=deque)
+
+    @property
+    def rate(self) -> float:
+        """Overall acceptance rate (0.0 before the first try)."""
+        return self.accepted / self.tries if self.tries else 0.0
+
+    @property
+    def recent_rate(self) -> float:
+        """Acceptance rate over the last ``window`` tries."""
+        return sum(self.recent) / len(self.recent) if self.recent else 0.0
+
+    def record(self, accepted: bool, reason: str = "") -> None:
+        """Count one try (and its rejection reason)."""
+        self.tries += 1
+        self.recent.append(accepted)
+        if len(self.recent) > self.window:
+            self.recent.popleft()
+        if accepted:
+            self.accepted += 1
+        else:
+            self.reasons[re.sub(r"-?\d+(?:/\d+)?", "#", reason)] += 1
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One accepted instance: all quantities, the verified instance, and the problem."""
+
+    free: Mapping[str, Exact]
+    knowns: Mapping[str, Exact]
+    values: Mapping[str, Value]
+    instance: Instance
+    problem: Problem | None = None
+
+
+@dataclass(frozen=True)
+class _Constraint:
+    dependent: str  # dependent = alpha * v + beta, both functions of earlier free values
+    alpha: Callable[..., Any]
+    beta: Callable[..., Any]
+    params: tuple[str, ...]
+    domain: Domain
+
+
+@dataclass
+class _Free:
+    name: str
+    step: Fraction
+    kmin: int
+    kmax: int
+    constraints: list[_Constraint] = field(default_factory=list)
+
+
+def _crt(r1: int, m1: int, r2: int, m2: int) -> tuple[int, int] | None:
+    """Combine k ≡ r1 (mod m1) and k ≡ r2 (mod m2); None when incompatible."""
+    g = math.gcd(m1, m2)
+    if (r2 - r1) % g:
+        return None
+    lcm = m1 // g * m2
+    t = ((r2 - r1) // g * pow(m1 // g, -1, m2 // g)) % (m2 // g) if m2 // g > 1 else 0
+    return (r1 + m1 * t) % lcm, lcm
+
+
+def _krange(name: str, dom: Domain, step: Fraction) -> tuple[int, int]:
+    lo, strict = dom.lower
+    if lo is None or dom.hi is None:
+        raise InvalidArgument(
+            f"free quantity {name!r} needs a bounded domain to draw from, got "
+            f"{dom.describe()} (use Domain.between(lo, hi) or set lo/hi)"
+        )
+    kmin = math.ceil(lo / step)
+    if strict and kmin * step == lo:
+        kmin += 1
+    return kmin, math.floor(dom.hi / step)
+
+
+class Sampler:
+    """Draw instances of a skeleton by construction (see the module docstring).
+
+    >>> sk = Skeleton.of(["each = total / n"], ["total", "n"], ["each"], {"each": WHOLE})
+    >>> s = Sampler(sk, {"total": Domain.between(1, 100), "n": Domain.between(2, 9)})
+    >>> smp = s.sample(random.Random(0)); smp.instance.check.ok
+    True
+    """
+
+    def __init__(
+        self,
+        skeleton: Skeleton,
+        free: Mapping[str, Domain],
+        *,
+        steps: Mapping[str, Exact] | None = None,
+        template: Problem | None = None,
+        window: int = 1000,
+        min_rate: float = 0.01,
+    ) -> None:
+        names = set(skeleton.knowns) | set(skeleton.unknowns)
+        bad = sorted(set(free) - names)
+        if bad:
+            raise InvalidArgument(f"free quantities {bad} are not in the skeleton {sorted(names)}")
+        if not free:
+            raise InvalidArgument("free must name at least one quantity to draw")
+        if window < 1 or not 0 <= min_rate <= 1:
+            raise InvalidArgument(
+                f"need window >= 1 and 0 <= min_rate <= 1, got {window}, {min_rate}"
+            )
+        self.skeleton = skeleton
+        self.template = template
+        self.min_rate = min_rate
+        self.stats = AcceptanceStats(window=window)
+        rels = [r.text for r in skeleton.relations]
+        domains = {**skeleton.domains, **free}
+        dependents = sorted(names - set(free))
+        self.construct = Skeleton.of(rels, list(free), dependents, domains)
+        self._free: dict[str, _Free] = {}
+        for name, dom in free.items():
+            if not isinstance(dom, Domain):
+                raise InvalidArgument(f"domain of free {name!r} must be a Domain, got {dom!r}")
+            step = Fraction(as_exact((steps or {}).get(name, 1), f"step of {name!r}"))
+            if step <= 0 or (dom.kind == "integer" and step.denominator != 1):
+                raise InvalidArgument(f"step of {name!r} must be > 0 (an integer for integers)")
+            self._free[name] = _Free(name, step, *_krange(name, dom, step))
+        self.constructed: dict[str, str] = {}
+        self._order = self._plan(domains)
+
+    @classmethod
+    def from_problem(cls, problem: Problem, free: Mapping[str, Domain], **options: Any) -> Sampler:
+        """A sampler whose samples carry ``problem`` with the drawn numbers."""
+        return cls(problem.skeleton(), free, template=problem, **options)
+
+    def _plan(self, domains: Mapping[str, Domain]) -> list[str]:
+        """Pick a carrier free quantity for each linearly-determined dependent."""
+        after: dict[str, set[str]] = {n: set() for n in self._free}
+        if self.construct.strategy in ("chain", "linear"):
+            exprs = self.construct.solution_exprs(0)
+            for dep, expr in exprs.items():
+                dom = domains.get(dep)
+                if dom is None:
+                    continue
+                for v in sorted(self._free):
+                    c = self._linear_in(dep, expr, v, dom, after)
+                    if c is not None:
+                        self._free[v].constraints.append(c)
+                        self.constructed[dep] = v
+                        break
+        order: list[str] = []
+        pending = dict(after)
+        while pending:
+            ready = sorted(n for n, deps in pending.items() if not deps - set(order))
+            order.append(ready[0])
+            del pending[ready[0]]
+        return order
+
+    def _linear_in(
+        self, dep: str, expr: sympy.Expr, v: str, dom: Domain, after: dict[str, set[str]]
+    ) -> _Constraint | None:
+        sv = symbol(v)
+        try:
+            poly = sympy.Poly(expr, sv)
+        except sympy.PolynomialError:
+            return None
+        if poly.degree() != 1:
+            return None
+        alpha = sympy.together(poly.coeff_monomial(sv))
+        if alpha == 0:
+            return None
+        beta = sympy.together(expr - alpha * sv)
+        params = tuple(sorted(str(s) for s in (alpha.free_symbols | beta.free_symbols)))
+        if any(p not in self._free for p in params) or _reaches(after, v, set(params)):
+            return None
+        try:
+            syms = [symbol(p) for p in params]
+            fa, fb = expression_function(alpha, syms), expression_function(beta, syms)
+        except NotCompilable:
+            return None
+        after[v] |= set(params)
+        return _Constraint(dep, fa, fb, params, dom)
+
+    def _draw_free(self, rng: random.Random) -> dict[str, Exact] | str:
+        values: dict[str, Exact] = {}
+        for name in self._order:
+            f = self._free[name]
+            kmin, kmax, r, m = f.kmin, f.kmax, 0, 1
+            for c in f.constraints:
+                args = [values[p] for p in c.params]
+                try:
+                    a, b = Fraction(c.alpha(*args)) * f.step, Fraction(c.beta(*args))
+                except (ArithmeticError, ValueError):
+                    return f"{c.dependent} undefined while drawing {name}"
+                if a == 0:  # the dependent does not depend on this draw: check later
+                    continue
+                if c.domain.kind == "integer":
+                    lcm = math.lcm(a.denominator, b.denominator)
+                    ai, ci = int(a * lcm) % lcm, int(-b * lcm) % lcm
+                    g = math.gcd(ai, lcm)
+                    if ci % g:
+                        return f"no {name} makes {c.dependent} whole"
+                    mod = lcm // g
+                    rk = (ci // g) * pow(ai // g, -1, mod) % mod if mod > 1 else 0
+                    combined = _crt(r, m, rk, mod)
+                    if combined is None:
+                        return f"incompatible divisibility for {name}"
+                    r, m = combined
+                lo, strict = c.domain.lower
+                for bound, is_lo, strict_b in ((lo, True, strict), (c.domain.hi, False, False)):
+                    if bound is None:
+                        continue
+                    t = (bound - b) / a  # dependent >= bound  <=>  k >= t (a > 0)
+                    if (a > 0) == is_lo:
+                        kmin = max(
+                            kmin, math.ceil(t) + (1 if strict_b and t == math.ceil(t) else 0)
+                        )
+                    else:
+                        kmax = min(
+                            kmax, math.floor(t) - (1 if strict_b and t == math.floor(t) else 0)
+                        )
+            first = kmin + (r - kmin) % m
+            if first > kmax:
+                return f"no admissible value for {name}"
+            k = first + m * rng.randrange((kmax - first) // m + 1)
+            values[name] = norm(f.step * k)
+        return values
+
+    def draw(self, rng: random.Random) -> Sample | None:
+        """One try: a verified Sample, or None (the reason is counted in ``stats``)."""
+        if not isinstance(rng, random.Random):
+            raise InvalidArgument(f"rng must be a random.Random instance, got {rng!r}")
+        drawn = self._draw_free(rng)
+        if isinstance(drawn, str):
+            return self._reject(drawn)
+        return self._complete(rng, drawn)
+
+    def _complete(self, rng: random.Random, drawn: dict[str, Exact]) -> Sample | None:
+        built = self.construct.instantiate(drawn)
+        values: Mapping[str, Value] = built.values
+        if not built.check.ok:
+            options = [c.values for c in built.candidates if c.check.ok]
+            if not options:
+                return self._reject(built.check.reason or str(built.check))
+            values = options[rng.randrange(len(options))]
+        full = {**drawn, **values}
+        if not all(is_rational_value(full[k]) for k in self.skeleton.knowns):
+            return self._reject("a known came out irrational")
+        knowns = {k: norm(full[k]) for k in self.skeleton.knowns}  # type: ignore[arg-type, unused-ignore]
+        inst = self.skeleton.instantiate(knowns)
+        if not inst.check.ok:
+            return self._reject(inst.check.reason)
+        for u in self.skeleton.unknowns:
+            if inst.values[u] != full[u]:
+                return self._reject(f"constructed {u}={fmt(full[u])} is not the problem's solution")
+        self.stats.record(True)
+        problem = self.template.with_knowns(knowns) if self.template is not None else None
+        return Sample(drawn, knowns, dict(inst.values), inst, problem)
+
+    def _reject(self, reason: str) -> Sample | None:
+        self.stats.record(False, reason)
+        s = self.stats
+        if len(s.recent) >= s.window and s.recent_rate < self.min_rate:
+            raise GenerationCollapsed(
+                self.skeleton.describe(), s.recent_rate, s.window, s.reasons.most_common(3)
+            )
+        return None
+
+    def sample(self, rng: random.Random) -> Sample:
+        """Draw until a try is accepted (raises GenerationCollapsed if acceptance collapses)."""
+        while True:
+            got = self.draw(rng)
+            if got is not None:
+                return got
+
+    def samples(self, rng: random.Random, n: int) -> list[Sample]:
+        """``n`` accepted samples."""
+        if n < 0:
+            raise InvalidArgument(f"n must be >= 0, got {n}")
+        return [self.sample(rng) for _ in range(n)]
+
+
+def _reaches(after: dict[str, set[str]], start: str, targets: set[str]) -> bool:
+    """Would making ``start`` wait for ``targets`` create a cycle?"""
+    seen: set[str] = set()
+    stack = list(targets)
+    while stack:
+        n = stack.pop()
+        if n == start:
+            return True
+        if n not in seen:
+            seen.add(n)
+            stack.extend(after.get(n, ()))
+    return False
