@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from .analysis import Analysis
 from .derive import Chooser, Derivation, Node, RandomChooser, item_seed
-from .errors import GrammarError, GramgenError, InvalidArgument, RegexUnsupported, SemanticError
+from .errors import GramgenError, GrammarError, InvalidArgument, RegexUnsupported, SemanticError
 from .grammar import Grammar, bundled_grammars
 from .sample import GenerationFailed, Sample, Sampler
 

@@ -12,7 +12,10 @@ Tested against lark 1.3 (see ``pyproject.toml`` for the pinned range).
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import logging
+import re
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -143,15 +146,11 @@ def _translate_lark_error(err: Exception, name: str) -> GrammarError:
     if isinstance(err, UnexpectedInput):
         line, column = err.line, err.column
     else:
-        import re
-
         m = re.search(r"line (\d+),? column (\d+)", text)
         if m:
             line, column = int(m.group(1)), int(m.group(2))
     first, _, rest = text.partition("\n")
     rule = None
-    import re
-
     m = re.search(r"\((?:in|Error at) (?:rule |terminal |template )?'?([A-Za-z_][\w]*)'?", first)
     if m:
         rule = m.group(1)
@@ -161,13 +160,29 @@ def _translate_lark_error(err: Exception, name: str) -> GrammarError:
             rule = m.group(1)
     if line is None and rule is not None:
         line, column = _locate(name, first, rule)
+    if line is None:
+        m = re.search(r"\((\d+)\.\.(\d+) isn't allowed\)", first)
+        if m:
+            line, column = _find(name, rf"~\s*{m.group(1)}\s*\.\.\s*{m.group(2)}\b")
     return GrammarError(first, file=name, line=line, column=column, rule=rule, context=rest or None)
+
+
+def _find(file: str, pattern: str) -> tuple[int | None, int | None]:
+    """The first place ``pattern`` occurs in ``file``."""
+    try:
+        with open(file, encoding="utf-8") as f:
+            lines = f.read().splitlines()
+    except OSError:
+        return None, None
+    for i, text in enumerate(lines):
+        m = re.search(pattern, text)
+        if m:
+            return i + 1, m.start() + 1
+    return None, None
 
 
 def _locate(file: str, message: str, rule: str) -> tuple[int | None, int | None]:
     """Find where lark's position-less error happens: the culprit inside ``rule``'s definition."""
-    import re
-
     try:
         with open(file, encoding="utf-8") as f:
             lines = f.read().splitlines()
@@ -183,7 +198,11 @@ def _locate(file: str, message: str, rule: str) -> tuple[int | None, int | None]
             return i + 1, text.index(rule) + 1
         use = re.compile(rf"(?<![\w\"/]){re.escape(culprit)}\b")
         for j in range(i, len(lines)):
-            if j > i and re.match(r"^\s*[?!_A-Za-z%]", lines[j]) and not lines[j].lstrip().startswith("|"):
+            if (
+                j > i
+                and re.match(r"^\s*[?!_A-Za-z%]", lines[j])
+                and not lines[j].lstrip().startswith("|")
+            ):
                 break
             hit = use.search(lines[j], text.index(":") + 1 if j == i else 0)
             if hit:
@@ -218,9 +237,9 @@ def load(
 
     def parse_with_positions(grammar_text: str, name: str, start: str = "start") -> Any:
         try:
-            raw = _lg._get_parser().parse(grammar_text + "\n", start)
+            raw = _lg._get_parser().parse(grammar_text + "\n", start)  # type: ignore[no-untyped-call]
         except LarkError:
-            return original(grammar_text, name, start)  # raises lark's readable error
+            return original(grammar_text, name, start)  # type: ignore[no-untyped-call]  # raises lark's error
         file = str(name)
         sources[file] = grammar_text
         _annotate(raw, file)
@@ -228,12 +247,13 @@ def load(
 
     collector = _ConflictCollector()
     lark_logger = lark.logger
-    old_level, old_handlers = lark_logger.level, list(lark_logger.handlers)
+    old = (lark_logger.level, list(lark_logger.handlers), lark_logger.propagate)
     kwargs = dict(options)
     kwargs.update(start=list(start), parser=parser, lexer=lexer)
     with _PATCH_LOCK:
         _lg._parse_grammar = parse_with_positions
         lark_logger.handlers = [collector]
+        lark_logger.propagate = False
         lark_logger.setLevel(logging.DEBUG)
         try:
             inst = Lark(text, source_path=source, **kwargs)
@@ -245,8 +265,9 @@ def load(
             raise GrammarError(f"lark rejected the grammar: {err}", file=source) from None
         finally:
             _lg._parse_grammar = original
-            lark_logger.handlers = old_handlers
-            lark_logger.setLevel(old_level)
+            lark_logger.setLevel(old[0])
+            lark_logger.handlers = old[1]
+            lark_logger.propagate = old[2]
     g = inst.grammar
     return LoadedGrammar(
         lark=inst,
@@ -264,11 +285,11 @@ def pattern_of(value_tree: Tree[Any]) -> Pattern:
     """The lark pattern of a ``literal`` or ``range`` tree (as lark compiles it)."""
     if value_tree.data == "literal":
         (tok,) = value_tree.children
-        pat: Pattern = _lg._literal_to_pattern(tok)
+        pat: Pattern = _lg._literal_to_pattern(tok)  # type: ignore[no-untyped-call]
         return pat
     if value_tree.data == "range":
-        a, b = value_tree.children
-        return PatternRE(f"[{a.value[1:-1]}-{b.value[1:-1]}]")
+        a, b = (str(c) for c in value_tree.children)
+        return PatternRE(f"[{a[1:-1]}-{b[1:-1]}]")
     raise TypeError(f"not a literal: {value_tree.data}")
 
 
@@ -296,8 +317,6 @@ class Scanner:
     def __init__(self, loaded: LoadedGrammar) -> None:
         conf = loaded.lark.lexer_conf
         terminals = [t for t in conf.terminals if t.pattern.min_width > 0]
-        import copy
-
         conf2 = copy.copy(conf)
         conf2.terminals = terminals
         conf2.skip_validation = True
@@ -316,10 +335,8 @@ class Scanner:
                 ttype = m.lastgroup or ""
                 cb = self._callback.get(ttype)
                 if cb is not None:
-                    try:
+                    with contextlib.suppress(Exception):  # user callbacks may want a full token
                         ttype = cb(Token(ttype, value)).type
-                    except Exception:  # user callbacks may expect a full token
-                        pass
                 return ttype, value
         return None
 

@@ -91,9 +91,7 @@ class Analysis:
         while changed:
             changed = False
             for s in syms:
-                if s.kind is Kind.TERM:
-                    v = 1
-                elif s.kind is Kind.OPT:
+                if s.kind is Kind.TERM or s.kind is Kind.OPT:
                     v = 1
                 elif s.kind is Kind.REP:
                     v = 1 + s.lo * best[s.inner] if s.lo else 1
@@ -269,7 +267,7 @@ class _Counts:
                 arr = [[0] * (n + 1) for _ in range(top + 1)]
                 arr[0][0] = 1
                 powers[s.id] = arr
-        order = [s for s in syms]
+        order = list(syms)
         for k in range(1, n + 1):
             for s in order:
                 sid = s.id

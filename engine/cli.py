@@ -129,7 +129,9 @@ def _grammar(args: argparse.Namespace) -> Grammar:
         bad = next(f"{k}={v}" for k, v in args.weight if not _is_float(v))
         raise InvalidArgument(f"--weight {bad}: the weight must be a number") from None
     try:
-        return Grammar.open(args.grammar, parser=parser, lexer=args.lexer, weights=weights, **options)
+        return Grammar.open(
+            args.grammar, parser=parser, lexer=args.lexer, weights=weights, **options
+        )
     except TypeError as err:  # an unknown Lark option
         raise InvalidArgument(f"bad Lark option: {err}") from None
 
@@ -150,7 +152,9 @@ def _output(path: str | None) -> Iterator[IO[str]]:
         return
     target = Path(path)
     if not target.parent.exists():
-        raise InvalidArgument(f"cannot write {path!r}: directory {str(target.parent)!r} does not exist")
+        raise InvalidArgument(
+            f"cannot write {path!r}: directory {str(target.parent)!r} does not exist"
+        )
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     except OSError as err:
@@ -197,9 +201,9 @@ def _cmd_sample(args: argparse.Namespace) -> int:
         if size is None:
             raise InvalidArgument("--mode uniform needs --size N (derivation size in nodes)")
         for i in range(args.n):
-            s = item_seed(args.seed, i)
-            d = uniform_derivation(sampler, size, random.Random(s))
-            yield _derivation_record(sampler, d, i, s)
+            seed_i = item_seed(args.seed, i)
+            d = uniform_derivation(sampler, size, random.Random(seed_i))
+            yield _derivation_record(sampler, d, i, seed_i)
 
     with _output(args.output) as out:
         for rec in records():
@@ -218,9 +222,7 @@ def _cmd_sample(args: argparse.Namespace) -> int:
     return 0
 
 
-def _derivation_record(
-    sampler: Sampler, d: Any, index: int, seed: int | None
-) -> dict[str, Any]:
+def _derivation_record(sampler: Sampler, d: Any, index: int, seed: int | None) -> dict[str, Any]:
     text = sampler.renderer.join(d.tokens)
     if sampler.roundtrip:
         reason = sampler.renderer.reparse(text, sampler.start_name)
@@ -273,7 +275,9 @@ def _cmd_stats(args: argparse.Namespace) -> int:
         "spectral_radius": round(crit.spectral_radius, 4),
         "supercritical": crit.supercritical,
         "damping": round(sampler.damping, 4),
-        "expected_size": None if damped.expected_size == float("inf") else round(damped.expected_size, 2),
+        "expected_size": None
+        if damped.expected_size == float("inf")
+        else round(damped.expected_size, 2),
         "counts_by_size": counts,
         "rules": rules,
     }

@@ -23,7 +23,7 @@ from typing import Protocol
 
 from .analysis import INF, Analysis
 from .errors import GrammarError, InvalidArgument
-from .grammar import Grammar, Kind
+from .grammar import Grammar
 from .terminals import TerminalText
 
 __all__ = [
@@ -190,9 +190,7 @@ class Engine:
             self.term_gen[sid] = t
             self.term_const[sid] = t.constant
         # alternatives ordered cheapest first (for shrinking toward small derivations)
-        self.by_cost = [
-            sorted(range(len(x)), key=lambda i, x=x: (x[i], i)) for x in self.alt_extra
-        ]
+        self.by_cost = [sorted(range(len(x)), key=x.__getitem__) for x in self.alt_extra]
 
     def cheapest(self, sym: int, candidates: Sequence[int]) -> int:
         extra = self.alt_extra[sym]
@@ -267,14 +265,14 @@ class Engine:
             else:  # REP
                 lo = rep_lo[s]
                 u = unit[s]
-                hi = lo + slack // u if u else lo + 64
+                hi = lo + slack // u
                 if rep_hi[s] >= 0 and hi > rep_hi[s]:
                     hi = rep_hi[s]
-                c = chooser.count(s, lo, hi) if hi > lo else lo
-                record(c)
-                slack -= (c - lo) * u
-                if c:
-                    extend([inner[s]] * c)
+                cnt = chooser.count(s, lo, hi) if hi > lo else lo
+                record(cnt)
+                slack -= (cnt - lo) * u
+                if cnt:
+                    extend([inner[s]] * cnt)
         return Derivation(start, path, tokens, max_size - slack)
 
     def tree(self, d: Derivation) -> Node:

@@ -246,8 +246,7 @@ class Grammar:
         if bundled is None:
             names = ", ".join(bundled_grammars()) or "none"
             raise InvalidArgument(
-                f"no grammar file or bundled grammar named {str(name_or_path)!r} "
-                f"(bundled: {names})"
+                f"no grammar file or bundled grammar named {str(name_or_path)!r} (bundled: {names})"
             )
         return cls.from_file(bundled, **options)
 
@@ -301,7 +300,7 @@ class Grammar:
             expansion = node
             if node.data == "alias":
                 expansion, alias_sym = node.children
-                alias = str(alias_sym.name)
+                alias = str(getattr(alias_sym, "name", alias_sym))
             items = tuple(self._item(c, rule, env, todo) for c in expansion.children)
             alts.append(Alternative(i, items, adapter.pos_of(node), alias))
         return alts
@@ -340,7 +339,14 @@ class Grammar:
                 )
             mean = (hi - lo) / 2
             return self._new(
-                Kind.REP, f"{iname}~{lo}..{hi}", rule, pos, inner=inner, lo=lo, hi=hi, mean_extra=mean
+                Kind.REP,
+                f"{iname}~{lo}..{hi}",
+                rule,
+                pos,
+                inner=inner,
+                lo=lo,
+                hi=hi,
+                mean_extra=mean,
             ).id
         raise GrammarError(f"unsupported construct {data!r}", rule=rule)
 
@@ -361,7 +367,7 @@ class Grammar:
                 tname = f"<{pattern.raw or pattern.value}>"
             return self._term_sym(tname, pos)
         if isinstance(v, Tree) and v.data == "template_usage":
-            tname = str(v.children[0].name)
+            tname = str(getattr(v.children[0], "name", v.children[0]))
             args = tuple(self._value(a.children[0], rule, env, todo, pos) for a in v.children[1:])
             key = (tname, args)
             if key not in self._instances:
@@ -443,7 +449,7 @@ class Grammar:
         return res
 
     def alternative_key(self, sym: Symbol, alt: Alternative) -> str:
-        """The key that names an alternative in weights and coverage: ``rule#2`` or ``rule->alias``."""
+        """The key naming an alternative in weights and coverage: ``rule#2``, ``rule->alias``."""
         if alt.alias:
             return f"{sym.name}->{alt.alias}"
         return f"{sym.name}#{alt.index + 1}"
@@ -463,7 +469,8 @@ class Grammar:
                         file is None or alt.pos.file.endswith(file)
                     ):
                         return sym, alt
-        rules = [s for s in self.symbols if s.kind is Kind.RULE and s.name == key.split("#")[0]]
+        name = key.split("#", maxsplit=1)[0]
+        rules = [s for s in self.symbols if s.kind is Kind.RULE and s.name == name]
         hint = ""
         if rules:
             hint = f" (rule {rules[0].name!r} has {len(rules[0].alts)} alternatives)"

@@ -61,7 +61,14 @@ def lint(grammar: Grammar, analysis: Analysis | None = None) -> list[Finding]:
     named = [s for s in syms if s.kind is Kind.RULE and not s.is_group and s.template is None]
     for s in named:
         if not a.reachable[s.id]:
-            out.append(_at(s, "warning", "unreachable", f"rule {s.name!r} is never used from the start rule"))
+            out.append(
+                _at(
+                    s,
+                    "warning",
+                    "unreachable",
+                    f"rule {s.name!r} is never used from the start rule",
+                )
+            )
     for s in named:
         if a.reachable[s.id] and a.min_size[s.id] >= INF:
             needs = sorted(
@@ -74,7 +81,12 @@ def lint(grammar: Grammar, analysis: Analysis | None = None) -> list[Finding]:
             )
             why = f"; every alternative needs {', '.join(repr(n) for n in needs)}" if needs else ""
             out.append(
-                _at(s, "error", "unproductive", f"rule {s.name!r} can never finish a derivation{why}")
+                _at(
+                    s,
+                    "error",
+                    "unproductive",
+                    f"rule {s.name!r} can never finish a derivation{why}",
+                )
             )
     for s in syms:
         if s.kind is Kind.RULE and a.reachable[s.id] and a.min_size[s.id] < INF:
@@ -95,7 +107,12 @@ def lint(grammar: Grammar, analysis: Analysis | None = None) -> list[Finding]:
                     )
             if s.alts and all(alt.weight == 0 for alt in s.alts):
                 out.append(
-                    _at(s, "warning", "zero-weights", f"every alternative of {s.name!r} has weight 0")
+                    _at(
+                        s,
+                        "warning",
+                        "zero-weights",
+                        f"every alternative of {s.name!r} has weight 0",
+                    )
                 )
     explicit = any(alt.explicit for s in syms for alt in s.alts)
     try:

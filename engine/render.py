@@ -41,9 +41,7 @@ class Renderer:
             self.nl_type = self.indenter.NL_type
             self.tab = " " * 4
         self._pair_ok: dict[tuple[int, str, int, str], bool] = {}
-        self._fixed = {
-            sid for sid, name in self.type_of.items() if self._is_fixed(name)
-        }
+        self._fixed = {sid for sid, name in self.type_of.items() if self._is_fixed(name)}
 
     def _is_fixed(self, name: str) -> bool:
         td = self.grammar.loaded.terminals.get(name)

@@ -66,7 +66,9 @@ class SamplerStats:
 
 def _check_int(name: str, value: object, lo: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidArgument(f"{name} must be an int, got {name}={value!r} (type={type(value).__name__})")
+        raise InvalidArgument(
+            f"{name} must be an int, got {name}={value!r} (type={type(value).__name__})"
+        )
     if value < lo:
         raise InvalidArgument(f"{name} must be >= {lo}, got {name}={value}")
     return value
@@ -97,7 +99,9 @@ class Sampler:
         damping: float | None = None,
     ) -> None:
         if not isinstance(grammar, Grammar):
-            raise InvalidArgument(f"grammar must be a gramgen Grammar, got {type(grammar).__name__}")
+            raise InvalidArgument(
+                f"grammar must be a gramgen Grammar, got {type(grammar).__name__}"
+            )
         self.grammar = grammar
         self.start_name = start or grammar.starts[0]
         if self.start_name not in grammar.starts:

@@ -174,8 +174,8 @@ def _one(
             rule=name,
         ) from None
     compiled = re.compile(regexp, flags)
-    reserved = set()
-    folded = set()
+    reserved: set[str] = set()
+    folded: set[str] = set()
     if not is_string:
         for other, value, ci in strings:
             if other == name:
