@@ -234,9 +234,22 @@ def undefined(expr: sympy.Expr) -> bool:
 
 
 def is_zero(expr: sympy.Expr) -> bool | None:
-    """Three-valued exact zero test: True, False, or None when undecidable."""
+    """Three-valued exact zero test: True, False, or None when undecidable.
+
+    Cheap exact rewriting first (numerator of ``together``, expanded), then a
+    nonzero proof by guaranteed-accuracy evaluation, then sympy's assumptions,
+    ``simplify`` and ``equals``.
+    """
     if isinstance(expr, sympy.Rational):
         return bool(expr == 0)
+    try:
+        num = sympy.expand(sympy.fraction(sympy.together(expr))[0])
+        if isinstance(num, sympy.Rational):
+            return bool(num == 0)
+        if not num.free_symbols and sympy.N(num, 30, strict=True) != 0:
+            return False
+    except Exception:  # PrecisionExhausted and assorted sympy failures: try harder below
+        pass
     z = expr.is_zero
     if z is not None:
         return bool(z)

@@ -131,10 +131,13 @@ def _check_side(source: str, offset: int, names: set[str]) -> None:
             if type(node.value) not in (int, float):
                 raise _RelationSyntax(f"literal {node.value!r} is not a number", col)
         elif isinstance(node, ast.Call):
-            if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
-                what = node.func.id if isinstance(node.func, ast.Name) else "this"
+            if not isinstance(node.func, ast.Name):
+                what = ast.unparse(node.func)
+                raise _RelationSyntax(f"calling {what!r} is not allowed (attribute access)", col)
+            if node.func.id not in FUNCTIONS:
                 raise _RelationSyntax(
-                    f"unknown function {what!r} (allowed: {', '.join(sorted(FUNCTIONS))})", col
+                    f"unknown function {node.func.id!r} (allowed: {', '.join(sorted(FUNCTIONS))})",
+                    col,
                 )
             if node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
                 raise _RelationSyntax("function arguments must be plain positional values", col)
