@@ -1,10 +1,13 @@
 """Generate the fused fast path of a skeleton: one Python function per skeleton.
 
-The function takes the knowns (ints/Fractions) and returns ``(branch, values)``
-only when the instance is certainly VERIFIED: the guard is nonzero, exactly one
-branch yields values that meet every domain and make every relation hold exactly.
-In every other situation it returns ``None`` and the caller takes the detailed
-path (which explains refutations and handles degenerate or irrational cases).
+The function takes the knowns (ints/Fractions) and returns ``(True, branch,
+values)`` when the instance is certainly VERIFIED: the guard is nonzero, exactly
+one branch yields values that meet every domain and make every relation hold
+exactly. For a single-branch skeleton whose solution holds but misses a domain it
+returns ``(False, branch, values)``: certainly REFUTED (the caller names the
+domain). In every other situation it returns ``None`` and the caller takes the
+detailed path (which explains refutations and handles degenerate or irrational
+cases).
 """
 
 from __future__ import annotations
@@ -49,9 +52,10 @@ if _g == 0:
 
 _CHECK = """\
 try:
-{defs}    _ok = {checks}
+{defs}    _res = {residuals}
+    _ok = _res and {domains}
 except (ZeroDivisionError, _NotReal):
-    _ok = False
+    _res = _ok = False
 except Exception:
     return None
 if _ok:
@@ -60,7 +64,13 @@ if _ok:
         _found = _vals
         _branch = {index}
     elif _found != _vals:
-        return None"""
+        return None{single}"""
+
+# A single branch is the complete solution set: if it solves every relation but misses
+# a domain there is no solution in the domains (the caller names the domain).
+_SINGLE = """
+elif _res:
+    return (False, {index}, ({values}))"""
 
 _BRANCH = """\
 try:
@@ -70,6 +80,22 @@ except Exception:
     return None
 else:
 {check}"""
+
+
+def _defines(
+    rel: Relation, definitions: Sequence[tuple[str, sympy.Expr]], syms: Mapping[str, sympy.Symbol]
+) -> bool:
+    """True when ``rel`` is ``u = e`` and ``u`` is computed by the very same ``e``.
+
+    Substituting back is then ``u - e == e - e``: zero by construction (the same
+    exact code on the same inputs), so the fused path skips it; the detailed path
+    and the audit still evaluate it.
+    """
+    for u, e in definitions:
+        for lone, other in ((rel.lhs, rel.rhs), (rel.rhs, rel.lhs)):
+            if lone == syms[u] and other == e:
+                return True
+    return False
 
 
 def _indent(text: str) -> str:
@@ -103,22 +129,30 @@ def compile_fast(
         if guard is not None:
             parts.append(_GUARD.format(guard=em.emit(guard)))
         parts.append("_found = None\n_branch = None")
-        checks = [f"{em.emit(r.lhs)} == {em.emit(r.rhs)}" for r in relations] + conds(unknowns)
+        residuals = [
+            f"{em.emit(r.lhs)} == {em.emit(r.rhs)}"
+            for r in relations
+            if not _defines(r, definitions, syms)
+        ]
+        domain_checks = conds(unknowns)
         defs = "".join(f"    {var[u]} = {em.emit(e)}\n" for u, e in definitions)
         order = (*core, *(u for u, _ in definitions))
         for index, exprs in branches:
+            values = "".join(f"{var[n]}, " for n in order)
             check = _CHECK.format(
                 defs=defs,
-                checks=" and ".join(checks) or "True",
-                values="".join(f"{var[n]}, " for n in order),
+                residuals=" and ".join(residuals) or "True",
+                domains=" and ".join(domain_checks) or "True",
+                values=values,
                 index=index,
+                single=_SINGLE.format(index=index, values=values) if len(branches) == 1 else "",
             )
             if core:
                 assign = "".join(f"    {var[u]} = {em.emit(exprs[u])}\n" for u in core)
                 parts.append(_BRANCH.format(core=assign, check=_indent(check)))
             else:
                 parts.append(check)
-        parts.append("if _found is None:\n    return None\nreturn (_branch, _found)")
+        parts.append("if _found is None:\n    return None\nreturn (True, _branch, _found)")
     except NotCompilable:
         return None
     body = "\n".join(parts).splitlines()

@@ -20,7 +20,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import sympy  # type: ignore[import-untyped, unused-ignore]
 
@@ -41,6 +41,8 @@ class Plan:
     definitions: tuple[tuple[sympy.Symbol, sympy.Expr, int], ...]
     branches: tuple[Mapping[sympy.Symbol, sympy.Expr], ...]
     guard: sympy.Expr | None
+    system: tuple[tuple[sympy.Expr, ...], ...] | None = None
+    """For a square linear core: the augmented matrix rows ``[A | b]`` (in the knowns)."""
 
 
 def _eliminate(
@@ -90,7 +92,7 @@ def _order(
 
 def _linear(
     exprs: list[sympy.Expr], xs: list[sympy.Symbol]
-) -> tuple[dict[sympy.Symbol, sympy.Expr], sympy.Expr] | None:
+) -> tuple[dict[sympy.Symbol, sympy.Expr], sympy.Expr, Any] | None:
     for e in exprs:
         try:
             if not e.is_polynomial(*xs) or sympy.Poly(e, *xs).total_degree() > 1:
@@ -98,13 +100,16 @@ def _linear(
         except sympy.PolynomialError:
             return None
     for chosen in itertools.combinations(exprs, len(xs)):
-        matrix, _ = sympy.linear_eq_to_matrix(list(chosen), xs)
+        matrix, rhs = sympy.linear_eq_to_matrix(list(chosen), xs)
         det = sympy.cancel(matrix.det())
         if det == 0:
             continue
         sols = sympy.solve(list(chosen), xs, dict=True)
         if len(sols) == 1 and all(x in sols[0] for x in xs):
-            return {x: sympy.together(sols[0][x]) for x in xs}, det
+            rows = tuple(
+                (*(matrix[i, j] for j in range(len(xs))), rhs[i, 0]) for i in range(len(xs))
+            )
+            return {x: sympy.together(sols[0][x]) for x in xs}, det, rows
     return None
 
 
@@ -144,8 +149,9 @@ def make_plan(relations: Sequence[Relation], unknowns: Sequence[sympy.Symbol]) -
         strategy: Strategy,
         branches: tuple[Mapping[sympy.Symbol, sympy.Expr], ...] = (),
         guard: sympy.Expr | None = None,
+        system: Any = None,
     ) -> Plan:
-        return Plan(strategy, core, definitions, branches, guard)
+        return Plan(strategy, core, definitions, branches, guard, system)
 
     if not core:
         return plan("chain", ({},))
@@ -154,7 +160,8 @@ def make_plan(relations: Sequence[Relation], unknowns: Sequence[sympy.Symbol]) -
         return plan("general")
     lin = _linear(exprs, list(core))
     if lin is not None:
-        return plan("linear", (lin[0],), lin[1])
+        square = len(exprs) == len(core)
+        return plan("linear", (lin[0],), lin[1], lin[2] if square else None)
     if len(core) == 1:
         poly = _polynomial(exprs, core[0])
         if poly is not None:

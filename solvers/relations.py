@@ -77,7 +77,7 @@ class Relation:
     rhs: sympy.Expr
     names: frozenset[str]
 
-    @property
+    @functools.cached_property
     def residual(self) -> sympy.Expr:
         """``lhs - rhs`` (zero exactly when the relation holds)."""
         return self.lhs - self.rhs

@@ -113,6 +113,7 @@ class Branch:
 class _Compiled:
     residuals: list[Callable[..., Any] | None] = field(default_factory=list)
     guard: Callable[..., Any] | None = None
+    system: Callable[..., Any] | None = None
     fast: Callable[..., Any] | None = None
     fast_source: str = ""
 
@@ -148,10 +149,12 @@ class Skeleton:
         self.domains: Mapping[str, Domain] = domains
         self._names = (*self.knowns, *self.unknowns)
         self._syms = {n: symbol(n) for n in self._names}
+        self._pos = {n: i for i, n in enumerate(self._names)}
         plan = make_plan(self.relations, [self._syms[u] for u in self.unknowns])
         self.strategy: Strategy = plan.strategy
         self.core: tuple[str, ...] = tuple(str(u) for u in plan.core)
         self.guard: sympy.Expr | None = plan.guard
+        self._system = plan.system
         self.definitions: tuple[Definition, ...] = tuple(
             Definition(str(u), e, i, self._fn(e, self._names)) for u, e, i in plan.definitions
         )
@@ -212,6 +215,8 @@ class Skeleton:
         c.residuals = [self._fn(r.residual, self._names) for r in self.relations]
         if self.guard is not None:
             c.guard = self._fn(self.guard, self._names)
+        if self._system is not None:
+            c.system = self._fn_tuple([e for row in self._system for e in row])
         if self.strategy != "general":
             self._compile_fast(c)
         return c
@@ -256,9 +261,22 @@ class Skeleton:
         if fast is not None:
             found = fast(*args)
             if found is not None:
-                vals = {n: norm(v) for n, v in zip(self._fast_order, found[1], strict=True)}
-                return Instance(dict(zip(self.knowns, args, strict=True)), vals, VERIFIED, found[0])
+                vals = {n: norm(v) for n, v in zip(self._fast_order, found[2], strict=True)}
+                kvals = dict(zip(self.knowns, args, strict=True))
+                if found[0]:
+                    return Instance(kvals, vals, VERIFIED, found[1])
+                return self._outside(kvals, vals, found[1])
         return self._detailed([norm(a) for a in args])
+
+    def _outside(self, kvals: dict[str, Exact], vals: dict[str, Value], branch: int) -> Instance:
+        """The unique solution misses a domain: REFUTED, naming the first domain missed."""
+        full = {u: vals[u] for u in self.unknowns}
+        for u in self.unknowns:
+            dom = self.domains.get(u)
+            if dom is not None and not (c := dom.check(full[u], u)).ok:
+                cand = Candidate(full, branch, c)
+                return Instance(kvals, {}, Check.refuted(f"no solution: {c.reason}"), None, (cand,))
+        return self._detailed(list(kvals.values()))  # unreachable: the fast path saw a miss
 
     def check(self, knowns: Mapping[str, object]) -> Check:
         """Just the verdict of ``instantiate``."""
@@ -318,12 +336,12 @@ class Skeleton:
         if self.strategy == "general":
             return self._fallback(kvals)
         if self.guard is not None:
-            g = self._eval(self._c.guard, self.guard, kvals, {})
+            g = self._eval(self._c.guard, self.guard, kvals, self._args(kvals))
             if isinstance(g, _Failure):
                 return self._fallback(kvals)
             nonzero = g != 0 if is_rational_value(g) else is_zero(to_sympy(g)) is False
             if not nonzero:
-                return self._fallback(kvals)
+                return self._singular(kvals, args)
         cands: list[tuple[int | None, dict[str, Value]]] = []
         rejected: list[str] = []
         for br in self.branches:
@@ -339,6 +357,24 @@ class Skeleton:
                 return self._fallback(kvals)
             cands.append((br.index, vals))
         return self._finish(kvals, cands, rejected)
+
+    def _singular(self, kvals: dict[str, Exact], args: list[Exact]) -> Instance:
+        """A square linear core with a zero determinant: no solution or infinitely many."""
+        if self._c.system is None:
+            return self._fallback(kvals)
+        try:
+            flat = [Fraction(v) for v in self._c.system(*args)]
+        except (ArithmeticError, TypeError):
+            return self._fallback(kvals)
+        n = len(self.core)
+        rows = [flat[i * (n + 1) : (i + 1) * (n + 1)] for i in range(n)]
+        rank_a, rank_ab = _rank([r[:n] for r in rows]), _rank(rows)
+        core = ", ".join(self.core)
+        if rank_ab > rank_a:
+            reason = "no solution: the relations are inconsistent (zero determinant)"
+        else:
+            reason = f"infinitely many solutions: the relations do not determine {core}"
+        return Instance(kvals, {}, Check.refuted(reason))
 
     def _eval_branch(
         self, br: Branch, args: list[Exact], kvals: dict[str, Exact]
@@ -369,14 +405,13 @@ class Skeleton:
         self,
         fn: Callable[..., Any] | None,
         expr: sympy.Expr,
-        kvals: Mapping[str, Exact],
-        vals: Mapping[str, Value],
+        merged: Mapping[str, Value],
+        args: list[Exact] | None,
     ) -> Value | _Failure:
-        """Evaluate exactly: compiled when all inputs are rational, else with sympy."""
-        merged = {**kvals, **vals}
-        if fn is not None and all(is_rational_value(v) for v in merged.values()):
+        """Evaluate exactly: compiled when ``args`` (all rational) is given, else sympy."""
+        if fn is not None and args is not None:
             try:
-                return norm(fn(*[merged.get(n, 0) for n in self._names]))
+                return norm(fn(*args))
             except ZeroDivisionError:
                 return _Failure("zerodiv", "division by zero")
             except NotReal as err:
@@ -394,6 +429,11 @@ class Skeleton:
             return _Failure("zerodiv", "division by zero")
         return from_sympy(out)
 
+    def _args(self, merged: Mapping[str, Value]) -> list[Exact] | None:
+        """Positional arguments for compiled code, or None if a value is irrational."""
+        out = [merged.get(n, 0) for n in self._names]
+        return out if all(is_rational_value(v) for v in out) else None
+
     def _finish(
         self,
         kvals: dict[str, Exact],
@@ -406,8 +446,6 @@ class Skeleton:
         for branch, core_vals in cands:
             vals = dict(core_vals)
             check = self._check_candidate(kvals, vals)
-            if check is None:
-                continue  # duplicate of an earlier candidate
             full = {u: vals[u] for u in self.unknowns if u in vals}
             if check.ok or check.is_inconclusive:
                 if full in seen:
@@ -432,33 +470,40 @@ class Skeleton:
             check = Check.refuted(f"{prefix}no solution" + (f": {'; '.join(bad)}" if bad else ""))
         return Instance(kvals, {}, check, None, tuple(results))
 
-    def _check_candidate(self, kvals: dict[str, Exact], vals: dict[str, Value]) -> Check | None:
+    def _check_candidate(self, kvals: dict[str, Exact], vals: dict[str, Value]) -> Check:
+        merged: dict[str, Value] = {**kvals, **vals}
+        args: list[Any] = [merged.get(n, 0) for n in self._names]
+        numeric = all(is_rational_value(v) for v in vals.values())  # knowns are rational
         for d in self.definitions:
             if d.unknown in vals:
                 continue
-            v = self._eval(d.fn, d.expr, kvals, vals)
+            v = self._eval(d.fn, d.expr, merged, args if numeric else None)
             if isinstance(v, _Failure):
                 where = f"{v.message} in relation {d.relation}"
                 if v.kind in {"toolarge", "error"}:
                     return Check.inconclusive(where)
                 return Check.refuted(f"{d.unknown} is undefined: {where}")
-            vals[d.unknown] = v
-        shown = _assign({u: vals[u] for u in self.unknowns if u in vals})
+            vals[d.unknown] = merged[d.unknown] = args[self._pos[d.unknown]] = v
+            numeric = numeric and is_rational_value(v)
+
+        def shown() -> str:
+            return _assign({u: vals[u] for u in self.unknowns if u in vals})
+
         for i, (rel, fn) in enumerate(zip(self.relations, self._c.residuals, strict=True), 1):
-            r = self._eval(fn, rel.residual, kvals, vals)
+            r = self._eval(fn, rel.residual, merged, args if numeric else None)
             if isinstance(r, _Failure):
                 if r.kind == "zerodiv":
                     return Check.refuted(
-                        f"{shown} makes a denominator zero (division by zero in relation {i})"
+                        f"{shown()} makes a denominator zero (division by zero in relation {i})"
                     )
                 if r.kind == "notreal":
-                    return Check.refuted(f"relation {i} is not real at {shown}")
-                return Check.inconclusive(f"relation {i} at {shown}: {r.message}")
+                    return Check.refuted(f"relation {i} is not real at {shown()}")
+                return Check.inconclusive(f"relation {i} at {shown()}: {r.message}")
             z = (r == 0) if is_rational_value(r) else is_zero(r)
             if z is None:
-                return Check.inconclusive(f"cannot decide whether relation {i} holds at {shown}")
+                return Check.inconclusive(f"cannot decide whether relation {i} holds at {shown()}")
             if not z:
-                return Check.refuted(f"relation {i} {rel.text!r} does not hold at {shown}")
+                return Check.refuted(f"relation {i} {rel.text!r} does not hold at {shown()}")
         for u in self.unknowns:
             dom = self.domains.get(u)
             if dom is not None:
@@ -497,6 +542,23 @@ class Skeleton:
 class _Failure:
     kind: Literal["zerodiv", "notreal", "toolarge", "error"]
     message: str
+
+
+def _rank(rows: list[list[Fraction]]) -> int:
+    """Rank of a small rational matrix by exact Gaussian elimination."""
+    m = [list(r) for r in rows]
+    rank = 0
+    for col in range(len(m[0]) if m else 0):
+        pivot = next((i for i in range(rank, len(m)) if m[i][col] != 0), None)
+        if pivot is None:
+            continue
+        m[rank], m[pivot] = m[pivot], m[rank]
+        for i in range(len(m)):
+            if i != rank and m[i][col] != 0:
+                f = m[i][col] / m[rank][col]
+                m[i] = [a - f * b for a, b in zip(m[i], m[rank], strict=True)]
+        rank += 1
+    return rank
 
 
 @functools.lru_cache(maxsize=1024)
