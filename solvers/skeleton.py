@@ -25,7 +25,7 @@ import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, Literal, cast
+from typing import Any, cast
 
 import sympy  # type: ignore[import-untyped, unused-ignore]
 from gramgen.errors import InvalidArgument  # type: ignore[import-not-found, unused-ignore]
@@ -47,6 +47,7 @@ from .exact import (
     undefined,
 )
 from .fastpath import compile_fast
+from .instance import Branch, Candidate, Definition, Failure, Instance, assign, rank
 from .model import Domain, validate_structure
 from .plan import Strategy, make_plan
 from .relations import Relation, symbol
@@ -56,59 +57,6 @@ from .verdict import VERIFIED, Check
 __all__ = ["Branch", "Candidate", "Definition", "Instance", "Skeleton", "Strategy"]
 
 
-@dataclass(frozen=True)
-class Candidate:
-    """One solution candidate with its own verdict (domains, residuals)."""
-
-    values: Mapping[str, Value]
-    branch: int | None
-    check: Check
-
-
-@dataclass(frozen=True, slots=True)
-class Instance:
-    """A skeleton with numbers: the unknowns' exact values and the verdict.
-
-    ``values`` holds every unknown when the check is VERIFIED (else it is empty and
-    ``candidates`` tells what was tried). ``branch`` is the solution branch that
-    survived (for a quadratic: the chosen root, 0 for the '-' root, 1 for '+').
-    """
-
-    knowns: Mapping[str, Exact]
-    values: Mapping[str, Value]
-    check: Check
-    branch: int | None = None
-    candidates: tuple[Candidate, ...] = ()
-
-    @property
-    def ok(self) -> bool:
-        """True only when VERIFIED."""
-        return self.check.ok
-
-    def __getitem__(self, name: str) -> Value:
-        return self.values[name]
-
-
-@dataclass(frozen=True)
-class Definition:
-    """An unknown defined explicitly by one relation: ``unknown = expr``."""
-
-    unknown: str
-    expr: sympy.Expr
-    relation: int
-    fn: Callable[..., Any] | None
-
-
-@dataclass(frozen=True)
-class Branch:
-    """One symbolic solution of the core unknowns in terms of the knowns."""
-
-    index: int
-    exprs: Mapping[str, sympy.Expr]
-    fn: Callable[..., Any] | None
-    symbolic: bool
-
-
 @dataclass
 class _Compiled:
     residuals: list[Callable[..., Any] | None] = field(default_factory=list)
@@ -116,11 +64,6 @@ class _Compiled:
     system: Callable[..., Any] | None = None
     fast: Callable[..., Any] | None = None
     fast_source: str = ""
-
-
-def _assign(values: Mapping[str, Value]) -> str:
-    parts = [f"{k}={fmt(v)}" for k, v in values.items()]
-    return parts[0] if len(parts) == 1 else "(" + ", ".join(parts) + ")"
 
 
 class Skeleton:
@@ -337,7 +280,7 @@ class Skeleton:
             return self._fallback(kvals)
         if self.guard is not None:
             g = self._eval(self._c.guard, self.guard, kvals, self._args(kvals))
-            if isinstance(g, _Failure):
+            if isinstance(g, Failure):
                 return self._fallback(kvals)
             nonzero = g != 0 if is_rational_value(g) else is_zero(to_sympy(g)) is False
             if not nonzero:
@@ -346,7 +289,7 @@ class Skeleton:
         rejected: list[str] = []
         for br in self.branches:
             vals = self._eval_branch(br, args, kvals)
-            if isinstance(vals, _Failure):
+            if isinstance(vals, Failure):
                 if vals.kind == "notreal":
                     reason = f"no real value ({vals.message})"
                     if reason not in rejected:
@@ -368,7 +311,7 @@ class Skeleton:
             return self._fallback(kvals)
         n = len(self.core)
         rows = [flat[i * (n + 1) : (i + 1) * (n + 1)] for i in range(n)]
-        rank_a, rank_ab = _rank([r[:n] for r in rows]), _rank(rows)
+        rank_a, rank_ab = rank([r[:n] for r in rows]), rank(rows)
         core = ", ".join(self.core)
         if rank_ab > rank_a:
             reason = "no solution: the relations are inconsistent (zero determinant)"
@@ -378,16 +321,16 @@ class Skeleton:
 
     def _eval_branch(
         self, br: Branch, args: list[Exact], kvals: dict[str, Exact]
-    ) -> dict[str, Value] | _Failure:
+    ) -> dict[str, Value] | Failure:
         if br.fn is not None:
             try:
                 return {u: norm(v) for u, v in zip(self.core, br.fn(*args), strict=True)}
             except ZeroDivisionError:
-                return _Failure("zerodiv", "division by zero")
+                return Failure("zerodiv", "division by zero")
             except NotReal as err:
-                return _Failure("notreal", str(err))
+                return Failure("notreal", str(err))
             except TooLarge as err:
-                return _Failure("toolarge", f"cannot evaluate exactly: {err}")
+                return Failure("toolarge", f"cannot evaluate exactly: {err}")
             except Inexact:
                 pass
         subs = {self._syms[n]: to_sympy(v) for n, v in kvals.items()}
@@ -395,9 +338,9 @@ class Skeleton:
         for u in self.core:
             out = sympy.sympify(br.exprs[u].xreplace(subs))
             if undefined(out):
-                return _Failure("zerodiv", "division by zero")
+                return Failure("zerodiv", "division by zero")
             if out.is_real is False:
-                return _Failure("notreal", f"{u} = {fmt(out)}")
+                return Failure("notreal", f"{u} = {fmt(out)}")
             vals[u] = from_sympy(out)
         return vals
 
@@ -407,26 +350,26 @@ class Skeleton:
         expr: sympy.Expr,
         merged: Mapping[str, Value],
         args: list[Exact] | None,
-    ) -> Value | _Failure:
+    ) -> Value | Failure:
         """Evaluate exactly: compiled when ``args`` (all rational) is given, else sympy."""
         if fn is not None and args is not None:
             try:
                 return norm(fn(*args))
             except ZeroDivisionError:
-                return _Failure("zerodiv", "division by zero")
+                return Failure("zerodiv", "division by zero")
             except NotReal as err:
-                return _Failure("notreal", str(err))
+                return Failure("notreal", str(err))
             except TooLarge as err:
-                return _Failure("toolarge", f"cannot evaluate exactly: {err}")
+                return Failure("toolarge", f"cannot evaluate exactly: {err}")
             except Inexact:
                 pass
         subs = {self._syms[n]: to_sympy(v) for n, v in merged.items()}
         try:
             out = sympy.sympify(expr.xreplace(subs))
         except Exception as err:  # sympy evaluation of odd values
-            return _Failure("error", f"sympy could not evaluate {expr}: {err}")
+            return Failure("error", f"sympy could not evaluate {expr}: {err}")
         if undefined(out):
-            return _Failure("zerodiv", "division by zero")
+            return Failure("zerodiv", "division by zero")
         return from_sympy(out)
 
     def _args(self, merged: Mapping[str, Value]) -> list[Exact] | None:
@@ -457,7 +400,7 @@ class Skeleton:
         bad = [c.check.reason for c in results if c.check.is_refuted] + rejected
         prefix = f"{note}; " if note else ""
         if len(good) >= 2:
-            sols = ", ".join(_assign(c.values) for c in good)
+            sols = ", ".join(assign(c.values) for c in good)
             check = Check.refuted(f"{prefix}{len(good)} solutions: {sols}")
         elif good and not unclear:
             why = f"{prefix}other candidates excluded: {'; '.join(bad)}" if bad else note
@@ -478,7 +421,7 @@ class Skeleton:
             if d.unknown in vals:
                 continue
             v = self._eval(d.fn, d.expr, merged, args if numeric else None)
-            if isinstance(v, _Failure):
+            if isinstance(v, Failure):
                 where = f"{v.message} in relation {d.relation}"
                 if v.kind in {"toolarge", "error"}:
                     return Check.inconclusive(where)
@@ -487,11 +430,11 @@ class Skeleton:
             numeric = numeric and is_rational_value(v)
 
         def shown() -> str:
-            return _assign({u: vals[u] for u in self.unknowns if u in vals})
+            return assign({u: vals[u] for u in self.unknowns if u in vals})
 
         for i, (rel, fn) in enumerate(zip(self.relations, self._c.residuals, strict=True), 1):
             r = self._eval(fn, rel.residual, merged, args if numeric else None)
-            if isinstance(r, _Failure):
+            if isinstance(r, Failure):
                 if r.kind == "zerodiv":
                     return Check.refuted(
                         f"{shown()} makes a denominator zero (division by zero in relation {i})"
@@ -521,7 +464,7 @@ class Skeleton:
                 return Instance(
                     kvals,
                     {},
-                    Check.refuted(f"division by zero in relation {i} with {_assign(kvals)}"),
+                    Check.refuted(f"division by zero in relation {i} with {assign(kvals)}"),
                 )
             exprs.append(e)
         out = solve_system(exprs, [self._syms[u] for u in self.unknowns])
@@ -536,29 +479,6 @@ class Skeleton:
             for sol in out.solutions
         ]
         return self._finish(kvals, cands, [])
-
-
-@dataclass(frozen=True)
-class _Failure:
-    kind: Literal["zerodiv", "notreal", "toolarge", "error"]
-    message: str
-
-
-def _rank(rows: list[list[Fraction]]) -> int:
-    """Rank of a small rational matrix by exact Gaussian elimination."""
-    m = [list(r) for r in rows]
-    rank = 0
-    for col in range(len(m[0]) if m else 0):
-        pivot = next((i for i in range(rank, len(m)) if m[i][col] != 0), None)
-        if pivot is None:
-            continue
-        m[rank], m[pivot] = m[pivot], m[rank]
-        for i in range(len(m)):
-            if i != rank and m[i][col] != 0:
-                f = m[i][col] / m[rank][col]
-                m[i] = [a - f * b for a, b in zip(m[i], m[rank], strict=True)]
-        rank += 1
-    return rank
 
 
 @functools.lru_cache(maxsize=1024)
