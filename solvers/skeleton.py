@@ -15,8 +15,17 @@ Solving strategy (chosen at build time, see ``Skeleton.strategy``):
   denominators; guard: leading coefficient != 0; both roots are branches and the
   domains pick one), or ``general`` (re-solved with sympy per instance).
 
-Whenever a guard fails or a compiled branch divides by zero the instance is
-re-solved with sympy, so degenerate numbers never give a wrong verdict.
+Paths per instance: a fused generated function (``fastpath``) decides the common
+cases (VERIFIED, or a single solution missing a domain); otherwise a detailed path
+evaluates each branch, definition, residual and domain and says why. A singular
+square linear system is settled by an exact rank test (no solution / infinitely
+many); any other failed guard, a compiled branch dividing by zero, or a 'general'
+skeleton is re-solved with sympy, so degenerate numbers never give a wrong verdict.
+Irrational values (sqrt of a non-square) are evaluated exactly with sympy.
+
+Policy: a solution must be unique over the reals before domains filter finitely
+many candidates (the domain chooses a quadratic's root); a system with infinitely
+many real solutions is REFUTED even if a domain would leave only one.
 """
 
 from __future__ import annotations

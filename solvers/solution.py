@@ -137,6 +137,11 @@ def _literal(v: Exact) -> str:
 def solution_steps(problem: Problem) -> list[Step]:
     """Worked steps for a verified problem with a rational answer: givens, then each
     computed quantity with a ``<<numbers=value>>`` annotation, then the answer.
+
+    >>> p = Problem(relations=("total = a * b",), knowns={"a": 3, "b": 4},
+    ...             unknowns=("total",), answer="total")
+    >>> solution_steps(p)[-1].text
+    'total = a*b = 3*4 = <<3*4=12>>12'
     """
     inst = problem.solve()
     if not inst.check.ok:
@@ -193,7 +198,12 @@ def trace_from_steps(steps: Sequence[Step], *, answer: str | None = None) -> str
 
 
 def sympy_trace(problem: Problem) -> str:
-    """A standalone sympy script that solves the relations and prints the answer."""
+    """A standalone sympy script that solves the relations and prints the answer.
+
+    >>> p = Problem(relations=("2*x = a",), knowns={"a": 7}, unknowns=("x",), answer="x")
+    >>> run_sympy_trace(sympy_trace(p))
+    Fraction(7, 2)
+    """
     var = {n: f"{n}_q" if n in _SCRIPT_NAMES else n for n in (*problem.knowns, *problem.unknowns)}
     printer = _Printer(var, "sympy")
     names = ", ".join(sorted(_SYMPY_NAMES))
@@ -238,6 +248,9 @@ def run_sympy_trace(source: str) -> Value:
     """Run a sympy trace in a restricted namespace; its unique answer (exact).
 
     Raises TraceError if the script fails or keeps other than one solution.
+
+    >>> run_sympy_trace("from sympy import Rational\\nanswer = Rational(1, 3) * 3")
+    1
     """
     ns = run_sympy_source(source)
     if "answer" not in ns:
@@ -271,6 +284,10 @@ def check_solution(
     """VERIFIED iff every step's value equals its expression, every ``<<a=b>>`` is
     right, the final step's value, the trace's ``answer`` (and the sympy trace's,
     when given) all equal ``answer`` exactly, and named steps agree with the trace.
+
+    >>> steps = [Step("48/2 = <<48/2=24>>24", "48/2", 24, "may")]
+    >>> check_solution(steps, "may = 48 / 2\\nanswer = may", 24).ok
+    True
     """
     env: dict[str, Fraction] = {}
     for i, st in enumerate(steps, 1):
