@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -191,10 +192,28 @@ def trace_from_steps(steps: Sequence[Step], *, answer: str | None = None) -> str
     lines = ["from fractions import Fraction", "import math", ""]
     last = ""
     for i, st in enumerate(steps, 1):
-        last = st.name or f"step{i}"
-        lines.append(f"{last} = {st.expr}")
-    lines.append(f"answer = {answer or last}")
+        last = _unclash(st.name or f"step{i}")
+        lines.append(f"{last} = {_rename_answer(st.expr)}")
+    lines.append(f"answer = {_unclash(answer) if answer else last}")
     return "\n".join(lines) + "\n"
+
+
+def _unclash(name: str) -> str:
+    """In a trace ``answer`` is the final answer: a quantity so named becomes ``answer_q``."""
+    return "answer_q" if name == "answer" else name
+
+
+def _rename_answer(expr: str) -> str:
+    try:
+        tree = ast.parse(expr.strip(), mode="eval")
+    except SyntaxError:
+        return expr
+    if not any(isinstance(n, ast.Name) and n.id == "answer" for n in ast.walk(tree)):
+        return expr
+    for n in ast.walk(tree):
+        if isinstance(n, ast.Name) and n.id == "answer":
+            n.id = "answer_q"
+    return ast.unparse(tree)
 
 
 def sympy_trace(problem: Problem) -> str:
@@ -315,6 +334,7 @@ def check_solution(
     if same_value(result["answer"], answer) is not True:
         return Check.refuted(f"trace answer {fmt(result['answer'])} != answer {fmt(answer)}")
     for name, value in env.items():
+        name = _unclash(name)
         if name in result and result[name] != value:
             return Check.refuted(f"trace has {name} = {fmt(result[name])}, steps say {fmt(value)}")
     if sympy_source is not None:

@@ -205,3 +205,17 @@ def test_rational_free_values_on_a_grid():
     for smp in sampler.samples(random.Random(5), 50):
         assert (smp.knowns["price"] * 4).denominator == 1
         assert smp.values["cost"] == smp.knowns["price"] * smp.knowns["n"]
+
+
+def test_quantity_named_answer_does_not_clash_with_the_trace_answer():
+    p = Problem(
+        relations=("answer = 0.15*price", "solve = price - answer"),
+        knowns={"price": 240},
+        unknowns=("answer", "solve"),
+        answer="solve",
+        domains={"solve": POSITIVE},
+    )
+    steps = solution_steps(p)
+    trace = trace_from_steps(steps)
+    assert "answer_q = 3*price/20" in trace
+    assert check_solution(steps, trace, 204, sympy_source=sympy_trace(p)).ok
