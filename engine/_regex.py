@@ -1,0 +1,829 @@
+"""Fast random sampling of strings that ``re.fullmatch`` a Python regular expression.
+
+A :class:`RegexSampler` parses its pattern once (with the standard library's own
+regex parser), lowers the parse tree to a small intermediate tree, simplifies it
+(adjacent literals merged, trivial repeats folded, character classes resolved to
+an ordered string of members) and then compiles that tree into nested closures.
+Sampling is one call into those closures.
+
+All randomness goes through the ``below`` callable: ``below(n)`` returns an int
+in ``[0, n)``.  Zero is always the simplest choice (minimum repeat count, first
+alternative, the simplest member of a class), so ``below = lambda n: 0`` gives
+the simplest string and smaller draws give simpler strings in general, which
+lets Hypothesis shrink generated text.
+
+Constructs whose output is not correct by construction (lookarounds, ``\\b`` and
+``\\B``, anchors away from the edges, possessive repeats, atomic groups,
+conditionals and backreferences to groups that may be unset) make the sampler
+verify every string with ``fullmatch`` and retry; patterns without them are never
+checked.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+import sys
+from array import array
+from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
+from typing import Any, Final
+
+from .errors import InvalidArgument, RegexUnsupported
+
+__all__ = ["Below", "RegexSampler", "flags_from_letters"]
+
+Below = Callable[[int], int]
+"""``below(n)`` returns an int in ``[0, n)``; every random choice goes through it."""
+
+_Groups = list[str | None]
+_Gen = Callable[[Below, _Groups], str]
+
+# The standard library's regex parser is private (``re._parser`` since 3.11,
+# ``sre_parse`` before); this is the only place that touches it.
+_sre_parse: Any = importlib.import_module("re._parser")
+_MAXREPEAT: Final[int] = int(_sre_parse.MAXREPEAT)
+
+MAX_ATTEMPTS: Final[int] = 50
+"""How many draws a verified pattern gets before :class:`RegexUnsupported`."""
+
+DEFAULT_ALPHABET: Final[str] = "".join(chr(c) for c in range(0x20, 0x7F)) + "\t\n\r"
+
+_LETTER_FLAGS: Final[dict[str, int]] = {
+    "i": re.IGNORECASE,
+    "s": re.DOTALL,
+    "m": re.MULTILINE,
+    "x": re.VERBOSE,
+    "u": re.UNICODE,
+    "a": re.ASCII,
+    "l": 0,  # re.LOCALE is only valid for bytes patterns; Lark's 'l' is ignored for str
+}
+
+# Flags that change which characters a single-character item matches.
+_CHAR_FLAGS: Final[int] = re.IGNORECASE | re.DOTALL | re.ASCII | re.UNICODE
+
+_CATEGORY_TEXT: Final[dict[str, str]] = {
+    "CATEGORY_DIGIT": r"\d",
+    "CATEGORY_NOT_DIGIT": r"\D",
+    "CATEGORY_SPACE": r"\s",
+    "CATEGORY_NOT_SPACE": r"\S",
+    "CATEGORY_WORD": r"\w",
+    "CATEGORY_NOT_WORD": r"\W",
+}
+
+_REPEATS: Final[frozenset[str]] = frozenset({"MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"})
+_FALLBACK_CAP: Final[int] = 1024
+_NO_GROUPS: Final[_Groups] = []
+
+
+def flags_from_letters(letters: str | Iterable[str]) -> int:
+    """Turn Lark's flag letters (``'i'``, ``'s'``, ``'m'``, ``'x'``, ``'u'``, ``'l'``) into flags.
+
+    ``'l'`` (locale) is ignored since it is invalid for str patterns; ``'a'``
+    (ASCII) is accepted too.  Any other letter raises :class:`InvalidArgument`.
+    """
+    result = 0
+    for letter in letters:
+        for ch in letter:
+            try:
+                result |= _LETTER_FLAGS[ch.lower()]
+            except KeyError:
+                raise InvalidArgument(
+                    f"letters must be regex flag letters from 'imsxual', got {ch!r} "
+                    f"in letters={letters!r}"
+                ) from None
+    return result
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _simplicity(c: str) -> tuple[int, int]:
+    """Sort key: lower is simpler (a-z, 0-9, A-Z, other printable ASCII, whitespace, rest)."""
+    o = ord(c)
+    if 0x61 <= o <= 0x7A:
+        tier = 0
+    elif 0x30 <= o <= 0x39:
+        tier = 1
+    elif 0x41 <= o <= 0x5A:
+        tier = 2
+    elif 0x20 <= o <= 0x7E:
+        tier = 3
+    elif c in "\t\n\r":
+        tier = 4
+    elif c.isprintable():
+        tier = 5
+    else:
+        tier = 6
+    return (tier, o)
+
+
+def _esc(code: int) -> str:
+    """A readable escape of one code point, valid both inside and outside a class."""
+    if 0x20 <= code < 0x7F:
+        return re.escape(chr(code))
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    return f"\\U{code:08x}"
+
+
+def _scan_range(lo: int, hi: int) -> str:
+    """All code points in [lo, hi) except surrogates, as one string (fallback search)."""
+    codes = array("I", range(lo, min(hi, 0xD800)))
+    codes.extend(range(max(lo, 0xE000), hi))
+    return codes.tobytes().decode("utf-32-le" if sys.byteorder == "little" else "utf-32-be")
+
+
+@lru_cache(maxsize=1)
+def _bmp() -> str:
+    return _scan_range(0, 0x10000)
+
+
+def _op_name(op: Any) -> str:
+    return str(getattr(op, "name", op))
+
+
+def _char_flags(flags: int) -> int:
+    cflags = flags & _CHAR_FLAGS
+    if cflags & re.ASCII:
+        cflags &= ~re.UNICODE
+    return cflags
+
+
+def _collect_refs(items: Iterable[Any], out: set[int]) -> None:
+    """Group numbers used by backreferences or conditionals anywhere in ``items``."""
+    for op, av in items:
+        name = _op_name(op)
+        if name == "GROUPREF":
+            out.add(int(av))
+        elif name == "GROUPREF_EXISTS":
+            out.add(int(av[0]))
+            _collect_refs(av[1], out)
+            if av[2] is not None:
+                _collect_refs(av[2], out)
+        elif name == "BRANCH":
+            for alt in av[1]:
+                _collect_refs(alt, out)
+        elif name == "SUBPATTERN":
+            _collect_refs(av[3], out)
+        elif name in _REPEATS:
+            _collect_refs(av[2], out)
+        elif name == "ATOMIC_GROUP":
+            _collect_refs(av, out)
+        elif name in ("ASSERT", "ASSERT_NOT"):
+            _collect_refs(av[1], out)
+
+
+def _zero_width(op: Any, av: Any) -> bool:
+    """True if the item certainly matches the empty string only."""
+    name = _op_name(op)
+    if name in ("AT", "ASSERT", "ASSERT_NOT"):
+        return True
+    if name == "SUBPATTERN":
+        return all(_zero_width(o, a) for o, a in av[3])
+    if name == "ATOMIC_GROUP":
+        return all(_zero_width(o, a) for o, a in av)
+    if name == "BRANCH":
+        return all(all(_zero_width(o, a) for o, a in alt) for alt in av[1])
+    if name in _REPEATS:
+        return int(av[1]) == 0 or all(_zero_width(o, a) for o, a in av[2])
+    if name == "GROUPREF_EXISTS":
+        no = av[2] if av[2] is not None else []
+        return all(_zero_width(o, a) for o, a in av[1]) and all(_zero_width(o, a) for o, a in no)
+    return False
+
+
+# --------------------------------------------------------------------------- intermediate tree
+
+
+class _Node:
+    __slots__ = ("min_len",)
+    min_len: int
+
+
+class _Const(_Node):
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.min_len = len(text)
+
+
+class _Chars(_Node):
+    """One character drawn from ``chars`` (at least two members, simplest first)."""
+
+    __slots__ = ("chars",)
+
+    def __init__(self, chars: str) -> None:
+        self.chars = chars
+        self.min_len = 1
+
+
+class _Seq(_Node):
+    __slots__ = ("items",)
+
+    def __init__(self, items: list[_Node]) -> None:
+        self.items = items
+        self.min_len = sum(i.min_len for i in items)
+
+
+class _Alt(_Node):
+    __slots__ = ("alts",)
+
+    def __init__(self, alts: list[_Node]) -> None:
+        self.alts = alts
+        self.min_len = min(a.min_len for a in alts)
+
+
+class _Repeat(_Node):
+    """``lo + below(k + 1)`` copies of ``child``."""
+
+    __slots__ = ("child", "k", "lo")
+
+    def __init__(self, child: _Node, lo: int, k: int) -> None:
+        self.child = child
+        self.lo = lo
+        self.k = k
+        self.min_len = lo * child.min_len
+
+
+class _Capture(_Node):
+    __slots__ = ("child", "gid")
+
+    def __init__(self, gid: int, child: _Node) -> None:
+        self.gid = gid
+        self.child = child
+        self.min_len = child.min_len
+
+
+class _Ref(_Node):
+    __slots__ = ("gid",)
+
+    def __init__(self, gid: int, min_len: int) -> None:
+        self.gid = gid
+        self.min_len = min_len
+
+
+class _Cond(_Node):
+    __slots__ = ("gid", "no", "yes")
+
+    def __init__(self, gid: int, yes: _Node, no: _Node) -> None:
+        self.gid = gid
+        self.yes = yes
+        self.no = no
+        self.min_len = min(yes.min_len, no.min_len)
+
+
+_EMPTY: Final[_Const] = _Const("")
+
+
+def _chars_node(chars: str) -> _Node:
+    return _Const(chars) if len(chars) == 1 else _Chars(chars)
+
+
+def _seq_node(parts: Sequence[_Node]) -> _Node:
+    flat: list[_Node] = []
+    for part in parts:
+        for p in part.items if isinstance(part, _Seq) else (part,):
+            if isinstance(p, _Const):
+                if not p.text:
+                    continue
+                if flat and isinstance(flat[-1], _Const):
+                    flat[-1] = _Const(flat[-1].text + p.text)
+                    continue
+            flat.append(p)
+    if not flat:
+        return _EMPTY
+    if len(flat) == 1:
+        return flat[0]
+    return _Seq(flat)
+
+
+def _repeat_node(child: _Node, lo: int, k: int) -> _Node:
+    if k == 0:
+        if lo == 1:
+            return child
+        if isinstance(child, _Const):
+            return _Const(child.text * lo)
+        if lo == 0:
+            return _EMPTY
+    elif isinstance(child, _Const) and not child.text:
+        return _EMPTY
+    return _Repeat(child, lo, k)
+
+
+# --------------------------------------------------------------------------- parse tree -> tree
+
+
+class _Builder:
+    """Lowers ``re._parser`` output to the intermediate tree, noting what needs checking."""
+
+    def __init__(self, pattern: str, alphabet: str, max_repeat: int, refs: set[int]) -> None:
+        self.pattern = pattern
+        self.alphabet = alphabet  # ordered simplest first, no duplicates
+        self.alphabet_set = frozenset(alphabet)
+        self.max_repeat = max_repeat
+        self.refs = refs
+        self.reasons: list[str] = []
+        self.defined: set[int] = set()  # groups certainly set at the current point
+        self.repeated: set[int] = set()  # groups inside a repeat that may run twice
+        self.group_min: dict[int, int] = {}
+        self.repeat_depth = 0
+        self._class_cache: dict[tuple[str, int], str] = {}
+
+    def need_check(self, reason: str) -> None:
+        if reason not in self.reasons:
+            self.reasons.append(reason)
+
+    # -- sequences and items
+
+    def seq(self, items: Sequence[Any], flags: int, at_start: bool, at_end: bool) -> _Node:
+        items = list(items)
+        zero = [_zero_width(op, av) for op, av in items]
+        n = len(items)
+        # start_ok[i]: nothing can be produced before item i; end_ok[i]: nor after it
+        start_ok = [at_start] * n
+        for i in range(1, n):
+            start_ok[i] = start_ok[i - 1] and zero[i - 1]
+        end_ok = [at_end] * n
+        for i in range(n - 2, -1, -1):
+            end_ok[i] = end_ok[i + 1] and zero[i + 1]
+        parts = [
+            self.item(op, av, flags, start_ok[i], end_ok[i]) for i, (op, av) in enumerate(items)
+        ]
+        return _seq_node(parts)
+
+    def item(self, op: Any, av: Any, flags: int, at_start: bool, at_end: bool) -> _Node:
+        name = _op_name(op)
+        if name == "LITERAL":
+            return self.literal(int(av), flags)
+        if name in ("IN", "NOT_LITERAL", "ANY"):
+            return self.char_class(name, av, flags)
+        if name == "SUBPATTERN":
+            gid, add, remove, sub = av
+            child = self.seq(sub, (flags | int(add)) & ~int(remove), at_start, at_end)
+            if gid is None:
+                return child
+            gid = int(gid)
+            self.defined.add(gid)
+            self.group_min[gid] = child.min_len
+            if self.repeat_depth:
+                self.repeated.add(gid)
+            return _Capture(gid, child) if gid in self.refs else child
+        if name == "BRANCH":
+            before = set(self.defined)
+            alts: list[_Node] = []
+            after: set[int] | None = None
+            for alt in av[1]:
+                self.defined = set(before)
+                alts.append(self.seq(alt, flags, at_start, at_end))
+                after = self.defined if after is None else after & self.defined
+            self.defined = after if after is not None else before
+            return alts[0] if len(alts) == 1 else _Alt(alts)
+        if name in _REPEATS:
+            return self.repeat(name, av, flags, at_start, at_end)
+        if name == "ATOMIC_GROUP":
+            self.need_check("atomic group (?>...)")
+            return self.seq(av, flags, at_start, at_end)
+        if name == "GROUPREF":
+            gid = int(av)
+            if gid not in self.defined or gid in self.repeated:
+                self.need_check("backreference to a group that may be unset or repeated")
+            return _Ref(gid, self.group_min.get(gid, 0))
+        if name == "GROUPREF_EXISTS":
+            self.need_check("conditional group (?(id)yes|no)")
+            gid = int(av[0])
+            before = set(self.defined)
+            yes = self.seq(av[1], flags, at_start, at_end)
+            after_yes = self.defined
+            self.defined = set(before)
+            no = self.seq(av[2], flags, at_start, at_end) if av[2] is not None else _EMPTY
+            self.defined &= after_yes
+            return _Cond(gid, yes, no)
+        if name in ("ASSERT", "ASSERT_NOT"):
+            kind = "lookahead" if int(av[0]) >= 0 else "lookbehind"
+            self.need_check(kind if name == "ASSERT" else f"negative {kind}")
+            return _EMPTY
+        if name == "AT":
+            self.anchor(_op_name(av), at_start, at_end)
+            return _EMPTY
+        raise RegexUnsupported(self.pattern, f"unsupported regex construct {name}")
+
+    def repeat(self, name: str, av: Any, flags: int, at_start: bool, at_end: bool) -> _Node:
+        lo, hi, sub = int(av[0]), int(av[1]), av[2]
+        if name == "POSSESSIVE_REPEAT":
+            self.need_check("possessive repeat")
+        k = self.max_repeat if hi == _MAXREPEAT else min(hi - lo, self.max_repeat)
+        once = hi <= 1
+        before = set(self.defined)
+        if not once:
+            self.repeat_depth += 1
+        child = self.seq(sub, flags, at_start and once, at_end and once)
+        if not once:
+            self.repeat_depth -= 1
+        if lo == 0:
+            self.defined = before
+        if hi == 0:
+            return _EMPTY
+        return _repeat_node(child, lo, k)
+
+    def anchor(self, at: str, at_start: bool, at_end: bool) -> None:
+        if at in ("AT_BEGINNING", "AT_BEGINNING_STRING"):
+            if not at_start:
+                self.need_check("start anchor not at the start")
+        elif at in ("AT_END", "AT_END_STRING"):
+            if not at_end:
+                self.need_check("end anchor not at the end")
+        elif at == "AT_BOUNDARY":
+            self.need_check("word boundary \\b")
+        elif at == "AT_NON_BOUNDARY":
+            self.need_check("non-boundary \\B")
+        else:
+            self.need_check(f"anchor {at}")
+
+    # -- characters
+
+    def literal(self, code: int, flags: int) -> _Node:
+        ch = chr(code)
+        cflags = _char_flags(flags)
+        if not cflags & re.IGNORECASE:
+            return _Const(ch)
+        rx = re.compile(_esc(code), cflags)
+        variants = [ch]
+        for v in (ch.lower(), ch.upper(), ch.swapcase(), ch.title()):
+            if (
+                len(v) == 1
+                and v not in variants
+                and rx.fullmatch(v)
+                and (v in self.alphabet_set or ch not in self.alphabet_set)
+            ):
+                variants.append(v)
+        return _chars_node("".join(variants))
+
+    def char_class(self, name: str, av: Any, flags: int) -> _Node:
+        explicit: list[str] = []  # a set of plain literals keeps its written order
+        if name == "ANY":
+            text = "."
+        elif name == "NOT_LITERAL":
+            text = f"[^{_esc(int(av))}]"
+        else:
+            parts: list[str] = []
+            plain = True
+            for iop, iav in av:
+                iname = _op_name(iop)
+                if iname == "NEGATE":
+                    parts.append("^")
+                    plain = False
+                elif iname == "LITERAL":
+                    parts.append(_esc(int(iav)))
+                    explicit.append(chr(int(iav)))
+                elif iname == "RANGE":
+                    parts.append(f"{_esc(int(iav[0]))}-{_esc(int(iav[1]))}")
+                    plain = False
+                elif iname == "CATEGORY":
+                    cat = _op_name(iav)
+                    if cat not in _CATEGORY_TEXT:
+                        raise RegexUnsupported(self.pattern, f"unsupported class category {cat}")
+                    parts.append(_CATEGORY_TEXT[cat])
+                    plain = False
+                else:
+                    raise RegexUnsupported(self.pattern, f"unsupported class item {iname}")
+            text = "[" + "".join(parts) + "]"
+            if not plain:
+                explicit = []
+        return _chars_node(self.members(text, _char_flags(flags), explicit))
+
+    def members(self, text: str, cflags: int, explicit: list[str]) -> str:
+        key = (text + "\0" + "".join(explicit), cflags)
+        cached = self._class_cache.get(key)
+        if cached is not None:
+            return cached
+        rx = re.compile(text, cflags)
+        found = rx.findall(self.alphabet)
+        if explicit:
+            # plain literal sets (often alternations folded by the parser) keep their order
+            first = [c for c in dict.fromkeys(explicit) if c in self.alphabet_set]
+            rest = [c for c in found if c not in first]
+            found = first + rest
+            if not found:
+                found = list(dict.fromkeys(explicit))
+        if not found:
+            found = rx.findall(_bmp())
+            if not found:
+                found = rx.findall(_scan_range(0x10000, 0x110000))
+            found = sorted(found, key=_simplicity)[:_FALLBACK_CAP]
+        if not found:
+            raise RegexUnsupported(self.pattern, f"character class {text} matches no character")
+        result = "".join(found)
+        self._class_cache[key] = result
+        return result
+
+
+# --------------------------------------------------------------------------- tree -> closures
+
+
+def _gen_const(text: str) -> _Gen:
+    def gen(below: Below, groups: _Groups) -> str:
+        return text
+
+    return gen
+
+
+def _gen_chars(chars: str) -> _Gen:
+    n = len(chars)
+
+    def gen(below: Below, groups: _Groups) -> str:
+        return chars[below(n)]
+
+    return gen
+
+
+def _gen_charseq(items: list[_Node]) -> _Gen:
+    """A run of constants and single-character choices (e.g. a case-insensitive keyword)."""
+    pairs: list[tuple[str, int]] = []
+    for it in items:
+        if isinstance(it, _Const):
+            pairs.append((it.text, 1))
+        elif isinstance(it, _Chars):
+            pairs.append((it.chars, len(it.chars)))
+
+    def gen(below: Below, groups: _Groups) -> str:
+        return "".join([s if n == 1 else s[below(n)] for s, n in pairs])
+
+    return gen
+
+
+def _gen_seq(items: list[_Node]) -> _Gen:
+    if all(isinstance(it, _Const | _Chars) for it in items):
+        return _gen_charseq(items)
+    gens = [_to_gen(it) for it in items]
+    if len(gens) == 2:
+        a, b = gens
+
+        def gen2(below: Below, groups: _Groups) -> str:
+            return a(below, groups) + b(below, groups)
+
+        return gen2
+    if len(gens) == 3:
+        a, b, c = gens
+
+        def gen3(below: Below, groups: _Groups) -> str:
+            return a(below, groups) + b(below, groups) + c(below, groups)
+
+        return gen3
+    gtuple = tuple(gens)
+
+    def gen(below: Below, groups: _Groups) -> str:
+        return "".join([g(below, groups) for g in gtuple])
+
+    return gen
+
+
+def _gen_alt(alts: list[_Node]) -> _Gen:
+    gens = tuple(_to_gen(a) for a in alts)
+    n = len(gens)
+
+    def gen(below: Below, groups: _Groups) -> str:
+        return gens[below(n)](below, groups)
+
+    return gen
+
+
+def _gen_repeat(node: _Repeat) -> _Gen:
+    lo, k1, child = node.lo, node.k + 1, node.child
+    if isinstance(child, _Const):
+        text = child.text
+
+        def gen_const(below: Below, groups: _Groups) -> str:
+            return text * (lo + below(k1))
+
+        return gen_const
+    if isinstance(child, _Chars):
+        chars = child.chars
+        n = len(chars)
+        if k1 == 1:
+
+            def gen_chars_fixed(below: Below, groups: _Groups) -> str:
+                return "".join([chars[below(n)] for _ in range(lo)])
+
+            return gen_chars_fixed
+
+        def gen_chars(below: Below, groups: _Groups) -> str:
+            out = ""
+            for _ in range(lo + below(k1)):
+                out += chars[below(n)]
+            return out
+
+        return gen_chars
+    sub = _to_gen(child)
+    if k1 == 1:
+
+        def gen_fixed(below: Below, groups: _Groups) -> str:
+            return "".join([sub(below, groups) for _ in range(lo)])
+
+        return gen_fixed
+
+    def gen(below: Below, groups: _Groups) -> str:
+        count = lo + below(k1)
+        if count == 0:
+            return ""
+        if count == 1:
+            return sub(below, groups)
+        return "".join([sub(below, groups) for _ in range(count)])
+
+    return gen
+
+
+def _gen_capture(gid: int, child: _Node) -> _Gen:
+    sub = _to_gen(child)
+
+    def gen(below: Below, groups: _Groups) -> str:
+        text = sub(below, groups)
+        groups[gid] = text
+        return text
+
+    return gen
+
+
+def _gen_ref(gid: int) -> _Gen:
+    def gen(below: Below, groups: _Groups) -> str:
+        return groups[gid] or ""
+
+    return gen
+
+
+def _gen_cond(gid: int, yes: _Node, no: _Node) -> _Gen:
+    gyes, gno = _to_gen(yes), _to_gen(no)
+
+    def gen(below: Below, groups: _Groups) -> str:
+        return (gyes if groups[gid] is not None else gno)(below, groups)
+
+    return gen
+
+
+def _to_gen(node: _Node) -> _Gen:
+    if isinstance(node, _Const):
+        return _gen_const(node.text)
+    if isinstance(node, _Chars):
+        return _gen_chars(node.chars)
+    if isinstance(node, _Seq):
+        return _gen_seq(node.items)
+    if isinstance(node, _Alt):
+        return _gen_alt(node.alts)
+    if isinstance(node, _Repeat):
+        return _gen_repeat(node)
+    if isinstance(node, _Capture):
+        return _gen_capture(node.gid, node.child)
+    if isinstance(node, _Ref):
+        return _gen_ref(node.gid)
+    if isinstance(node, _Cond):
+        return _gen_cond(node.gid, node.yes, node.no)
+    raise TypeError(f"unknown node {node!r}")  # pragma: no cover
+
+
+_MASK64: Final[int] = (1 << 64) - 1
+
+
+def _perturbed(below: Below, salt: int) -> Below:
+    """``below`` plus a deterministic LCG stream: retries differ even for a constant ``below``."""
+    state = [(salt * 0x9E3779B97F4A7C15) & _MASK64]
+
+    def shifted(n: int) -> int:
+        x = (state[0] * 6364136223846793005 + 1442695040888963407) & _MASK64
+        state[0] = x
+        return (below(n) + (x >> 33)) % n
+
+    return shifted
+
+
+def _zero(n: int) -> int:
+    return 0
+
+
+# --------------------------------------------------------------------------- public class
+
+
+class RegexSampler:
+    """Random strings that fullmatch ``re.compile(pattern, flags)``.
+
+    ``alphabet`` (default: printable ASCII plus tab, newline and carriage return)
+    is where negated classes, ``.``, ``\\W`` and friends draw from, and what
+    positive classes are intersected with (a class with no member in the
+    alphabet falls back to its own members).  Unbounded repeats draw up to
+    ``max_repeat`` copies beyond their minimum; bounded ones at most that many.
+    Raises :class:`RegexUnsupported` for invalid patterns, classes that match no
+    character and verified patterns whose probe finds no match.
+    """
+
+    pattern: str
+    flags: int
+    min_length: int
+    checked: bool
+    """True if samples are verified with ``fullmatch`` (and may be retried)."""
+    reasons: tuple[str, ...]
+    """The constructs that make the pattern verified (empty if not ``checked``)."""
+    compiled: re.Pattern[str]
+
+    def __init__(
+        self,
+        pattern: str,
+        flags: int = 0,
+        *,
+        alphabet: str | None = None,
+        max_repeat: int = 6,
+    ) -> None:
+        if not isinstance(pattern, str):
+            raise InvalidArgument(
+                f"pattern must be a str, got pattern={pattern!r} (type={type(pattern).__name__})"
+            )
+        if not isinstance(max_repeat, int) or isinstance(max_repeat, bool) or max_repeat < 0:
+            raise InvalidArgument(
+                f"max_repeat must be an int >= 0, got max_repeat={max_repeat!r} "
+                f"(type={type(max_repeat).__name__})"
+            )
+        if alphabet is None:
+            alphabet = DEFAULT_ALPHABET
+        elif not isinstance(alphabet, str) or not alphabet:
+            raise InvalidArgument(f"alphabet must be a non-empty str, got alphabet={alphabet!r}")
+        flags = int(flags) & ~(re.LOCALE | re.DEBUG)
+        self.pattern = pattern
+        self.flags = flags
+        try:
+            self.compiled = re.compile(pattern, flags)
+            parsed = _sre_parse.parse(pattern, flags)
+        except (re.error, ValueError, OverflowError, RecursionError) as exc:
+            raise RegexUnsupported(pattern, f"not a valid Python regex: {exc}") from None
+
+        items = list(parsed)
+        refs: set[int] = set()
+        _collect_refs(items, refs)
+        ordered = "".join(sorted(dict.fromkeys(alphabet), key=_simplicity))
+        builder = _Builder(pattern, ordered, max_repeat, refs)
+        try:
+            tree = builder.seq(items, int(parsed.state.flags), True, True)
+        except RecursionError:
+            raise RegexUnsupported(pattern, "pattern nests too deeply") from None
+
+        self.min_length = tree.min_len
+        self.reasons = tuple(builder.reasons)
+        self.checked = bool(self.reasons)
+        self._ngroups = int(parsed.state.groups) if refs else 0
+        self._gen = _to_gen(tree)
+        self._impl = self._make_impl(tree)
+        self._simplest = self._impl(_zero)  # also probes verified patterns
+
+    def _make_impl(self, tree: _Node) -> Callable[[Below], str]:
+        gen, ngroups = self._gen, self._ngroups
+        if not self.checked:
+            if isinstance(tree, _Const):
+                text = tree.text
+
+                def const(below: Below) -> str:
+                    return text
+
+                return const
+            if not ngroups:
+
+                def plain(below: Below) -> str:
+                    return gen(below, _NO_GROUPS)
+
+                return plain
+
+            def with_groups(below: Below) -> str:
+                return gen(below, [None] * ngroups)
+
+            return with_groups
+
+        fullmatch = self.compiled.fullmatch
+        pattern = self.pattern
+        why = ", ".join(self.reasons)
+
+        def verified(below: Below) -> str:
+            b = below
+            for attempt in range(MAX_ATTEMPTS):
+                if attempt:
+                    b = _perturbed(below, attempt)
+                text = gen(b, [None] * ngroups if ngroups else _NO_GROUPS)
+                try:
+                    if fullmatch(text) is not None:
+                        return text
+                except (SystemError, RuntimeError) as exc:  # CPython re bugs (possessive + groups)
+                    raise RegexUnsupported(
+                        pattern, f"Python's re fails to match {text!r} against it: {exc}"
+                    ) from None
+            raise RegexUnsupported(pattern, f"no match found after {MAX_ATTEMPTS} attempts ({why})")
+
+        return verified
+
+    def sample(self, below: Below) -> str:
+        """A string that fullmatches the pattern; every choice is ``below(n)``."""
+        return self._impl(below)
+
+    def simplest(self) -> str:
+        """The string ``sample(lambda n: 0)`` returns (computed once)."""
+        return self._simplest
+
+    def __repr__(self) -> str:
+        return f"RegexSampler({self.pattern!r}, {self.flags!r})"
