@@ -39,17 +39,30 @@ class Criticality:
         return self.spectral_radius >= 1.0
 
 
-def repetition_distribution(lo: int, hi: int, mean_extra: float, cap: int) -> list[float]:
-    """Probabilities of the counts lo..top of a repetition (truncated geometric).
+@dataclass(frozen=True, slots=True)
+class Tuning:
+    """The probabilities a random derivation uses, after damping.
 
-    ``mean_extra`` is the mean number of repetitions beyond ``lo`` before
-    truncation; ``hi`` of -1 means unbounded, and ``cap`` bounds what is listed.
+    ``alt[s][a]`` is the weight of alternative ``a`` of rule ``s``; ``p_take[s]``
+    the probability of taking optional ``s``; ``rep_q[s]`` the ratio of the
+    geometric distribution of a repetition's extra count.
+    """
+
+    damping: float
+    alt: list[list[float]]
+    p_take: list[float]
+    rep_q: list[float]
+
+
+def repetition_distribution(lo: int, hi: int, q: float, cap: int) -> list[float]:
+    """Probabilities of the counts lo..top of a repetition (geometric with ratio ``q``).
+
+    ``hi`` of -1 means unbounded, and ``cap`` bounds what is listed.
     """
     top = cap if hi < 0 else min(hi, cap)
     top = max(top, lo)
-    if mean_extra <= 0:
+    if q <= 0:
         return [1.0] + [0.0] * (top - lo)
-    q = mean_extra / (1.0 + mean_extra)
     ps = [q**k for k in range(top - lo + 1)]
     total = sum(ps)
     return [p / total for p in ps]
@@ -133,14 +146,19 @@ class Analysis:
 
     # -- expected size ------------------------------------------------------------------
 
-    def effective_weights(self, damping: float = 1.0) -> list[list[float]]:
-        """Alternative weights after damping: ``w * damping**extra`` for unwritten weights.
+    def tuning(self, damping: float = 1.0) -> Tuning:
+        """Weights and probabilities after damping by ``damping**extra``.
 
-        Damping below 1 favours alternatives that finish sooner; it never
-        touches a weight the author wrote or overrode.
+        Damping below 1 makes every choice the author did not write favour what
+        finishes sooner, as a Boltzmann sampler does: an alternative's weight,
+        the odds of taking an optional and the ratio of a repetition's count are
+        each multiplied by ``damping`` to the power of the extra size they cost.
         """
-        out: list[list[float]] = []
-        for s in self.grammar.symbols:
+        syms = self.grammar.symbols
+        alt: list[list[float]] = []
+        p_take: list[float] = []
+        rep_q: list[float] = []
+        for s in syms:
             ws = []
             for a, x in zip(s.alts, self.alt_extra[s.id] or [0] * len(s.alts), strict=True):
                 if x >= INF:
@@ -149,15 +167,24 @@ class Analysis:
                     ws.append(a.weight)
                 else:
                     ws.append(a.weight * damping**x)
-            out.append(ws)
-        return out
+            alt.append(ws)
+            cost = self.min_size[s.inner] if s.inner >= 0 else 0
+            scale = 1.0 if s.explicit or cost >= INF else damping ** min(cost, 10_000)
+            if cost >= INF:
+                scale = 0.0
+            p = s.p_take * scale
+            p_take.append(p / (p + 1.0 - s.p_take) if p > 0 else 0.0)
+            q = s.mean_extra / (1.0 + s.mean_extra)
+            rep_q.append(q * scale)
+        return Tuning(damping, alt, p_take, rep_q)
 
     def mean_matrix(self, damping: float = 1.0) -> tuple[np.ndarray, list[int]]:
         """Expected number of each child per expansion, over reachable productive symbols."""
         syms = self.grammar.symbols
         idx = [s.id for s in syms if self.reachable[s.id] and self.productive[s.id]]
         where = {sid: k for k, sid in enumerate(idx)}
-        weights = self.effective_weights(damping)
+        tuning = self.tuning(damping)
+        weights = tuning.alt
         m = np.zeros((len(idx), len(idx)))
         for sid in idx:
             s = syms[sid]
@@ -174,9 +201,9 @@ class Analysis:
                         for i in a.items:
                             m[row, where[i]] += w / total
             elif s.kind is Kind.OPT:
-                m[row, where[s.inner]] += s.p_take
+                m[row, where[s.inner]] += tuning.p_take[sid]
             elif s.kind is Kind.REP:
-                dist = repetition_distribution(s.lo, s.hi, s.mean_extra, cap=s.lo + 2000)
+                dist = repetition_distribution(s.lo, s.hi, tuning.rep_q[sid], cap=s.lo + 2000)
                 mean = sum((s.lo + k) * p for k, p in enumerate(dist))
                 m[row, where[s.inner]] += mean
         return m, idx

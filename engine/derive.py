@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import Protocol
 
-from .analysis import INF, Analysis
+from .analysis import INF, Analysis, Tuning
 from .errors import GrammarError, InvalidArgument
 from .grammar import Grammar
 from .terminals import TerminalText
@@ -161,7 +161,7 @@ class Engine:
         grammar: Grammar,
         analysis: Analysis,
         terminals: dict[int, TerminalText],
-        weights: list[list[float]] | None = None,
+        tuning: Tuning | None = None,
     ) -> None:
         self.grammar = grammar
         self.analysis = analysis
@@ -174,14 +174,15 @@ class Engine:
         self.alt_extra = analysis.alt_extra
         self.max_extra = [max(x) if x else 0 for x in self.alt_extra]
         self.all_alts = [list(range(len(s.alts))) for s in syms]
-        self.weights = weights or analysis.effective_weights()
+        tuning = tuning or analysis.tuning()
+        self.weights = tuning.alt
         self.cum_weights = [list(accumulate(w)) for w in self.weights]
         self.total_weights = [c[-1] if c else 0.0 for c in self.cum_weights]
         self.inner = [s.inner for s in syms]
-        self.p_take = [s.p_take for s in syms]
+        self.p_take = tuning.p_take
         self.rep_lo = [s.lo for s in syms]
         self.rep_hi = [s.hi for s in syms]
-        self.rep_q = [s.mean_extra / (1.0 + s.mean_extra) for s in syms]
+        self.rep_q = tuning.rep_q
         self.unit = [self.min_size[s.inner] if s.inner >= 0 else 0 for s in syms]
         self.terminals = terminals
         self.term_const: list[str | None] = [None] * n
@@ -221,6 +222,10 @@ class Engine:
         rep_hi = self.rep_hi
         min_sz = self.min_size
         below = chooser.below
+        # the weighted random chooser's common case (every alternative fits) is inlined
+        rand = chooser.rng.random if type(chooser) is RandomChooser else None
+        cum = self.cum_weights
+        totals = self.total_weights
         path: list[int] = []
         tokens: list[tuple[int, str]] = []
         record = path.append
@@ -246,7 +251,10 @@ class Engine:
                         extend(its[0])
                     continue
                 if max_extra[s] <= slack:
-                    a = chooser.alternative(s, all_alts[s])
+                    if rand is not None and totals[s] > 0:
+                        a = bisect_right(cum[s], rand() * totals[s])
+                    else:
+                        a = chooser.alternative(s, all_alts[s])
                 else:
                     ex = alt_extra[s]
                     a = chooser.alternative(s, [i for i in all_alts[s] if ex[i] <= slack])

@@ -74,6 +74,7 @@ class Symbol:
     expand1: bool = False
     keep_all_tokens: bool = False
     template: str | None = None
+    explicit: bool = False  # p_take or mean_extra was written by the author
 
     @property
     def weights(self) -> list[float]:
@@ -418,9 +419,9 @@ class Grammar:
             if not ends_here(sym.pos):
                 continue
             if sym.kind is Kind.OPT and ann.opt is not None:
-                sym.p_take, used = ann.opt, True
+                sym.p_take, sym.explicit, used = ann.opt, True, True
             if sym.kind is Kind.REP and ann.rep is not None:
-                sym.mean_extra, used = ann.rep, True
+                sym.mean_extra, sym.explicit, used = ann.rep, True, True
         if not used:
             what = "alternative" if ann.weights is not None else "optional or repetition"
             raise GrammarError(

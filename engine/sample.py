@@ -145,8 +145,7 @@ class Sampler:
         elif not isinstance(damping, int | float) or not 0 < damping <= 1:
             raise InvalidArgument(f"damping must be a number in (0, 1], got damping={damping!r}")
         self.damping = float(damping)
-        weights = self.analysis.effective_weights(self.damping)
-        self.engine = Engine(grammar, self.analysis, terminals, weights)
+        self.engine = Engine(grammar, self.analysis, terminals, self.analysis.tuning(self.damping))
         self.roundtrip = roundtrip
         self.stats = SamplerStats()
 
