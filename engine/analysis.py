@@ -87,6 +87,18 @@ class Analysis:
                     (self._alt_cost(a.items) - base) if self._alt_cost(a.items) < INF else INF
                     for a in s.alts
                 ]
+        # the same in tokens, which damping uses: chains of rules that only pass
+        # through to one another cost nodes but no text
+        self.min_tokens = self._min_sizes(node=0)
+        self.alt_extra_tokens: list[list[int]] = [[] for _ in range(n)]
+        for s in syms:
+            if s.kind is Kind.RULE:
+                costs = [
+                    sum(self.min_tokens[i] for i in a.items) if x < INF else INF
+                    for a, x in zip(s.alts, self.alt_extra[s.id], strict=True)
+                ]
+                base = min(costs) if costs else 0
+                self.alt_extra_tokens[s.id] = [c - base if c < INF else INF for c in costs]
         self._count_cache: dict[int, _Counts] = {}
 
     def _alt_cost(self, items: tuple[int, ...]) -> int:
@@ -97,22 +109,24 @@ class Analysis:
                 return INF
         return total
 
-    def _min_sizes(self) -> list[int]:
+    def _min_sizes(self, node: int = 1) -> list[int]:
+        """Smallest size of each symbol's derivations; ``node=0`` counts tokens only."""
         syms = self.grammar.symbols
         best = [INF] * len(syms)
         changed = True
         while changed:
             changed = False
             for s in syms:
-                if s.kind is Kind.TERM or s.kind is Kind.OPT:
+                if s.kind is Kind.TERM:
                     v = 1
+                elif s.kind is Kind.OPT:
+                    v = node
                 elif s.kind is Kind.REP:
-                    v = 1 + s.lo * best[s.inner] if s.lo else 1
-                    v = min(v, INF)
+                    v = min(node + s.lo * best[s.inner], INF)
                 else:
                     v = INF
                     for a in s.alts:
-                        c = 1
+                        c = node
                         for i in a.items:
                             c += best[i]
                         v = min(v, c)
@@ -152,7 +166,7 @@ class Analysis:
         Damping below 1 makes every choice the author did not write favour what
         finishes sooner, as a Boltzmann sampler does: an alternative's weight,
         the odds of taking an optional and the ratio of a repetition's count are
-        each multiplied by ``damping`` to the power of the extra size they cost.
+        each multiplied by ``damping`` to the power of the extra tokens they cost.
         """
         syms = self.grammar.symbols
         alt: list[list[float]] = []
@@ -160,7 +174,7 @@ class Analysis:
         rep_q: list[float] = []
         for s in syms:
             ws = []
-            for a, x in zip(s.alts, self.alt_extra[s.id] or [0] * len(s.alts), strict=True):
+            for a, x in zip(s.alts, self.alt_extra_tokens[s.id] or [0] * len(s.alts), strict=True):
                 if x >= INF:
                     ws.append(0.0)
                 elif a.explicit or damping == 1.0:
@@ -168,9 +182,9 @@ class Analysis:
                 else:
                     ws.append(a.weight * damping**x)
             alt.append(ws)
-            cost = self.min_size[s.inner] if s.inner >= 0 else 0
+            cost = self.min_tokens[s.inner] if s.inner >= 0 else 0
             scale = 1.0 if s.explicit or cost >= INF else damping ** min(cost, 10_000)
-            if cost >= INF:
+            if s.inner >= 0 and self.min_size[s.inner] >= INF:
                 scale = 0.0
             p = s.p_take * scale
             p_take.append(p / (p + 1.0 - s.p_take) if p > 0 else 0.0)
@@ -208,22 +222,28 @@ class Analysis:
                 m[row, where[s.inner]] += mean
         return m, idx
 
-    def expected_sizes(self, damping: float = 1.0) -> dict[int, float] | None:
-        """Expected derivation size of each reachable symbol, or None if supercritical.
+    def expected_sizes(
+        self, damping: float = 1.0, *, tokens: bool = False
+    ) -> dict[int, float] | None:
+        """Expected derivation size (or token count) of each reachable symbol.
 
-        Solves ``(I - M) x = 1``; a positive solution exists exactly when the
-        spectral radius of ``M`` is below 1.
+        None if supercritical. Solves ``(I - M) x = 1``: a positive solution
+        exists exactly when the spectral radius of ``M`` is below 1.
         """
         m, idx = self.mean_matrix(damping)
         if not idx:
             return {}
+        syms = self.grammar.symbols
+        rhs = np.ones((len(idx), 2))
+        rhs[:, 1] = [1.0 if syms[sid].kind is Kind.TERM else 0.0 for sid in idx]
         try:
-            sizes = np.linalg.solve(np.eye(len(idx)) - m, np.ones(len(idx)))
+            sol = np.linalg.solve(np.eye(len(idx)) - m, rhs)
         except np.linalg.LinAlgError:
             return None
-        if not np.all(np.isfinite(sizes)) or np.any(sizes < 1.0 - 1e-9):
+        if not np.all(np.isfinite(sol)) or np.any(sol[:, 0] < 1.0 - 1e-9):
             return None
-        return {sid: float(sizes[k]) for k, sid in enumerate(idx)}
+        col = sol[:, 1 if tokens else 0]
+        return {sid: float(col[k]) for k, sid in enumerate(idx)}
 
     def criticality(self, damping: float = 1.0) -> Criticality:
         """Spectral radius of the mean matrix and the expected derivation size."""
@@ -236,14 +256,14 @@ class Analysis:
         return Criticality(rho, size)
 
     def damping_for(self, start: int, target: float) -> float:
-        """The damping (1 if none is needed) that brings the expected size near ``target``."""
-        sizes = self.expected_sizes(1.0)
+        """The damping (1 if none is needed) bringing the expected token count near ``target``."""
+        sizes = self.expected_sizes(1.0, tokens=True)
         if sizes is not None and sizes.get(start, 0.0) <= target:
             return 1.0
         lo, hi = 0.0, 1.0
-        for _ in range(30):
+        for _ in range(14):
             mid = (lo + hi) / 2
-            sizes = self.expected_sizes(mid)
+            sizes = self.expected_sizes(mid, tokens=True)
             if sizes is not None and sizes.get(start, 0.0) <= target:
                 lo = mid
             else:

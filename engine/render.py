@@ -13,14 +13,17 @@ grammar's own Lark configuration (parser, lexer, flags, postlexer).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from . import _lark_adapter as adapter
+from ._regex import flags_from_letters
 from .grammar import Grammar, Kind
 
 __all__ = ["Renderer"]
 
 _SEPARATOR_CANDIDATES = (" ", "\n", "\t", "\r\n")
+_CONTEXT = 32  # characters before a token that its lookbehinds may see
 
 
 class Renderer:
@@ -48,14 +51,21 @@ class Renderer:
         return td is not None and adapter.string_value(td) is not None and not td.pattern.flags
 
     def _choose_separator(self) -> str | None:
-        ignore = set(self.scanner.ignore_types)
-        if not ignore:
-            return None
+        """The first candidate that an ``%ignore``'d terminal matches whole.
+
+        The ignore patterns are asked directly: in the basic lexer a terminal of
+        higher priority may claim ``" "``, though the parser never expects it there.
+        """
+        patterns = []
+        for name in self.scanner.ignore_types:
+            td = self.grammar.loaded.terminals.get(name)
+            if td is not None:
+                regexp, letters, _ = adapter.terminal_regexp(td)
+                patterns.append(re.compile(regexp, flags_from_letters(letters)))
         for cand in _SEPARATOR_CANDIDATES:
-            m = self.scanner.match(cand, 0)
-            if m is not None and m[0] in ignore and m[1] == cand:
-                if self.indenter is not None and "\n" in cand:
-                    continue
+            if self.indenter is not None and "\n" in cand:
+                continue
+            if any(p.fullmatch(cand) for p in patterns):
                 return cand
         return None
 
@@ -88,6 +98,10 @@ class Renderer:
         m = self.scanner.match(text, pos)
         return m is not None and m[0] == self.type_of[sym] and len(m[1]) == length
 
+    def lexes_alone(self, sym: int, text: str) -> bool:
+        """Whether the basic lexer reads ``text`` as exactly one token of ``sym``."""
+        return self._lexes_as(text, 0, sym, len(text))
+
     def join(self, tokens: Sequence[tuple[int, str]], *, spaced: bool = False) -> str:
         """The text of ``tokens``: separators only where needed (or everywhere if ``spaced``)."""
         toks = self.layout(tokens)
@@ -110,8 +124,9 @@ class Renderer:
                 key = (psym, ptext, sym, t)
                 cached = pair_ok.get(key) if psym in fixed and sym in fixed else None
                 if cached is None:
-                    candidate = text + t
-                    cached = self._lexes_as(candidate, pstart, psym, len(ptext))
+                    # the previous token, what precedes it (for lookbehinds) and this one
+                    lo = max(0, pstart - _CONTEXT)
+                    cached = self._lexes_as(text[lo:] + t, pstart - lo, psym, len(ptext))
                     if psym in fixed and sym in fixed:
                         pair_ok[key] = cached
                 if not cached and not (nl is not None and self.type_of[psym] == nl):

@@ -23,6 +23,8 @@ from .terminals import Below, build_terminals
 __all__ = ["GenerationFailed", "Sample", "Sampler", "SamplerStats"]
 
 DEFAULT_MAX_SIZE = 120
+_MIN_DAMPING = 0.5  # below this, samples collapse onto the cheapest alternatives
+_TARGET_TOKENS = 24  # the mean length, in tokens, that automatic damping aims at
 _ATTEMPTS = 16  # derivations tried for one item before it is dropped
 _GIVE_UP = 200  # consecutive dropped items before the run stops with an error
 
@@ -123,7 +125,13 @@ class Sampler:
                 rule=self.start_name,
             )
         if max_size is None:
-            max_size = max(DEFAULT_MAX_SIZE, 4 * min_size)
+            # room for a few of the largest constructs the grammar has
+            reach = self.analysis.reachable_from(self.start)
+            biggest = max(
+                (m for m, r in zip(self.analysis.min_size, reach, strict=True) if r and m < INF),
+                default=1,
+            )
+            max_size = max(DEFAULT_MAX_SIZE, 4 * min_size, 3 * biggest)
         self.max_size = _check_int("max_size", max_size, 1)
         if self.max_size < min_size:
             raise InvalidArgument(
@@ -139,9 +147,11 @@ class Sampler:
             alphabet=alphabet,
             declared=declared,
             postlex_terminals=self.renderer.postlex_types,
+            lexes_alone=self.renderer.lexes_alone,
         )
         if damping is None:
-            damping = self.analysis.damping_for(self.start, self.max_size / 4)
+            target = max(_TARGET_TOKENS, 2 * self.analysis.min_tokens[self.start])
+            damping = max(self.analysis.damping_for(self.start, target), _MIN_DAMPING)
         elif not isinstance(damping, int | float) or not 0 < damping <= 1:
             raise InvalidArgument(f"damping must be a number in (0, 1], got damping={damping!r}")
         self.damping = float(damping)

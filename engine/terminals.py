@@ -7,6 +7,7 @@ integer in ``[0, n)``), so the same code serves seeded sampling, Hypothesis
 
 from __future__ import annotations
 
+import random
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ Below = Callable[[int], int]
 
 DEFAULT_ALPHABET = "".join(chr(c) for c in range(0x20, 0x7F)) + "\t\n\r"
 _RETRIES = 12
+_PROBES = 200
 
 
 @dataclass(slots=True)
@@ -39,6 +41,7 @@ class TerminalText:
     reserved_folded: frozenset[str] = frozenset()  # the same, for case-insensitive keywords
     declared: tuple[str, ...] | Callable[[Below], str] | None = None
     postlex: bool = False  # produced by the indenter model at render time
+    check: Callable[[str], bool] | None = None  # the text must lex back as this terminal
 
     def generate(self, below: Below) -> str:
         """One text for this terminal."""
@@ -54,8 +57,13 @@ class TerminalText:
             return self.declared[below(len(self.declared))]
         assert self.sampler is not None  # build_terminals sets one of the fields above
         text = self.sampler.sample(below)
+        check = self.check
         for _ in range(_RETRIES):
-            if text not in self.reserved and text.lower() not in self.reserved_folded:
+            if (
+                text not in self.reserved
+                and text.lower() not in self.reserved_folded
+                and (check is None or check(text))
+            ):
                 break
             text = self.sampler.sample(below)
         return text
@@ -93,10 +101,15 @@ def build_terminals(
     declared: Mapping[str, Sequence[str] | Callable[[Below], str]] | None = None,
     postlex_terminals: frozenset[str] = frozenset(),
     errors: list[GrammarError] | None = None,
+    lexes_alone: Callable[[int, str], bool] | None = None,
 ) -> dict[int, TerminalText]:
     """A text generator for every terminal symbol marked ``needed``.
 
     Raises the first :class:`GrammarError`, or collects them all in ``errors``.
+    With ``lexes_alone(sym, text)`` (the grammar's lexer), regex terminals whose
+    texts do not always lex back as themselves (an alternation the lexer reads
+    differently, a lazy quantifier, a terminal of higher priority) redraw until
+    they do; a probe of :data:`_PROBES` draws at construction decides which.
     """
     loaded = grammar.loaded
     declared = dict(declared or {})
@@ -114,14 +127,34 @@ def build_terminals(
         if sym.kind is not Kind.TERM or not needed[sym.id]:
             continue
         try:
-            out[sym.id] = _one(
+            out[sym.id] = gen = _one(
                 sym, grammar, declared, postlex_terminals, strings, g_flags, alphabet
             )
         except GrammarError as err:
             if errors is None:
                 raise
             errors.append(err)
+            continue
+        if lexes_alone is not None and gen.sampler is not None:
+            _probe(gen, sym.id, lexes_alone)
     return out
+
+
+def _probe(gen: TerminalText, sym: int, lexes_alone: Callable[[int, str], bool]) -> None:
+    """Turn on the lex-back check for a terminal whose texts sometimes lex otherwise.
+
+    A terminal none of whose probe texts lex alone is one the basic lexer never
+    produces (a contextual lexer must): checking would only waste draws.
+    """
+    rng = random.Random(_PROBES)
+    rand = rng.random
+
+    def below(n: int) -> int:
+        return int(rand() * n)
+
+    ok = sum(lexes_alone(sym, gen.generate(below)) for _ in range(_PROBES))
+    if 0 < ok < _PROBES:
+        gen.check = lambda text: lexes_alone(sym, text)
 
 
 def _one(
