@@ -22,6 +22,7 @@ checked.
 from __future__ import annotations
 
 import importlib
+import math
 import re
 import sys
 from array import array
@@ -591,6 +592,40 @@ def _gen_alt(alts: list[_Node]) -> _Gen:
     return gen
 
 
+_RUN_BITS = 48  # one draw below n**c stays exact in a double, and uniform enough
+
+
+def _run_drawer(chars: str) -> Callable[[Below, int], str]:
+    """Draw ``count`` characters of a class with one ``below`` call per chunk.
+
+    A chunk of ``c`` characters is one number below ``n**c`` written in base
+    ``n``: far fewer calls than one per character, and 0 is still the simplest
+    run (the first character repeated).
+    """
+    n = len(chars)
+    if n == 1:
+        return lambda below, count: chars * count
+    per = max(1, int(_RUN_BITS / math.log2(n)))
+    digits = chars == "0123456789"
+
+    def run(below: Below, count: int) -> str:
+        out: list[str] = []
+        left = count
+        while left > 0:
+            c = per if left > per else left
+            x = below(n**c)
+            if digits:
+                out.append(f"{x:0{c}d}")
+            else:
+                for _ in range(c):
+                    x, r = divmod(x, n)
+                    out.append(chars[r])
+            left -= c
+        return "".join(out)
+
+    return run
+
+
 def _gen_repeat(node: _Repeat) -> _Gen:
     lo, k1, child = node.lo, node.k + 1, node.child
     if isinstance(child, _Const):
@@ -601,20 +636,16 @@ def _gen_repeat(node: _Repeat) -> _Gen:
 
         return gen_const
     if isinstance(child, _Chars):
-        chars = child.chars
-        n = len(chars)
+        run = _run_drawer(child.chars)
         if k1 == 1:
 
             def gen_chars_fixed(below: Below, groups: _Groups) -> str:
-                return "".join([chars[below(n)] for _ in range(lo)])
+                return run(below, lo)
 
             return gen_chars_fixed
 
         def gen_chars(below: Below, groups: _Groups) -> str:
-            out = ""
-            for _ in range(lo + below(k1)):
-                out += chars[below(n)]
-            return out
+            return run(below, lo + below(k1))
 
         return gen_chars
     sub = _to_gen(child)
