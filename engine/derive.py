@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import random
 from bisect import bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import Protocol
@@ -184,12 +184,24 @@ class Engine:
         self.rep_hi = [s.hi for s in syms]
         self.rep_q = tuning.rep_q
         self.unit = [self.min_size[s.inner] if s.inner >= 0 else 0 for s in syms]
+        # loop codes: 0 rule with a choice, 1 optional, 2 repetition, 3 terminal, 4 rule without
+        self.code = [
+            4 if k == 0 and len(its) == 1 else k
+            for k, its in zip(self.kind, self.items, strict=True)
+        ]
+        self.single = [its[0] if len(its) == 1 else () for its in self.reversed_items]
+        # cumulative weights for the inlined random choice (None where every weight is 0)
+        self.fast_cum: list[list[float] | None] = [
+            c if t > 0 else None for c, t in zip(self.cum_weights, self.total_weights, strict=True)
+        ]
         self.terminals = terminals
         self.term_const: list[str | None] = [None] * n
         self.term_gen: list[TerminalText | None] = [None] * n
+        self.term_fn: list[Callable[[Callable[[int], int]], str] | None] = [None] * n
         for sid, t in terminals.items():
             self.term_gen[sid] = t
             self.term_const[sid] = t.constant
+            self.term_fn[sid] = t.fast()
         # alternatives ordered cheapest first (for shrinking toward small derivations)
         self.by_cost = [sorted(range(len(x)), key=x.__getitem__) for x in self.alt_extra]
 
@@ -209,13 +221,14 @@ class Engine:
                 f"{self.grammar.symbols[start].name!r} ({min_size} nodes)"
             )
         slack = max_size - min_size
-        kind = self.kind
+        code = self.code
+        single = self.single
         items = self.reversed_items
         alt_extra = self.alt_extra
         max_extra = self.max_extra
         all_alts = self.all_alts
         term_const = self.term_const
-        term_gen = self.term_gen
+        term_fn = self.term_fn
         inner = self.inner
         unit = self.unit
         rep_lo = self.rep_lo
@@ -223,8 +236,12 @@ class Engine:
         min_sz = self.min_size
         below = chooser.below
         # the weighted random chooser's common case (every alternative fits) is inlined
-        rand = chooser.rng.random if type(chooser) is RandomChooser else None
-        cum = self.cum_weights
+        rand: Callable[[], float]
+        fast: list[list[float] | None]
+        if type(chooser) is RandomChooser:
+            rand, fast = chooser.rng.random, self.fast_cum
+        else:  # every choice goes through the chooser
+            rand, fast = float, [None] * len(code)
         totals = self.total_weights
         path: list[int] = []
         tokens: list[tuple[int, str]] = []
@@ -235,24 +252,12 @@ class Engine:
         extend = stack.extend
         while stack:
             s = pop()
-            k = kind[s]
-            if k == 3:  # TERM
-                c = term_const[s]
-                if c is None:
-                    gen = term_gen[s]
-                    if gen is None:
-                        raise GrammarError(f"no text generator for terminal {s}")
-                    c = gen.generate(below)
-                emit((s, c))
-            elif k == 0:  # RULE
-                its = items[s]
-                if len(its) == 1:
-                    if its[0]:
-                        extend(its[0])
-                    continue
+            k = code[s]
+            if k == 0:  # a rule or group with alternatives
                 if max_extra[s] <= slack:
-                    if rand is not None and totals[s] > 0:
-                        a = bisect_right(cum[s], rand() * totals[s])
+                    cum = fast[s]
+                    if cum is not None:
+                        a = bisect_right(cum, rand() * totals[s])
                     else:
                         a = chooser.alternative(s, all_alts[s])
                 else:
@@ -260,9 +265,18 @@ class Engine:
                     a = chooser.alternative(s, [i for i in all_alts[s] if ex[i] <= slack])
                 record(a)
                 slack -= alt_extra[s][a]
-                if its[a]:
-                    extend(its[a])
-            elif k == 1:  # OPT
+                extend(items[s][a])
+            elif k == 3:  # a terminal
+                c = term_const[s]
+                if c is None:
+                    fn = term_fn[s]
+                    if fn is None:
+                        raise GrammarError(f"no text generator for terminal {s}")
+                    c = fn(below)
+                emit((s, c))
+            elif k == 4:  # a rule with one alternative
+                extend(single[s])
+            elif k == 1:  # an optional
                 cost = min_sz[inner[s]]
                 if cost <= slack and chooser.optional(s):
                     record(1)
@@ -270,7 +284,7 @@ class Engine:
                     stack.append(inner[s])
                 else:
                     record(0)
-            else:  # REP
+            else:  # a repetition
                 lo = rep_lo[s]
                 u = unit[s]
                 hi = lo + slack // u

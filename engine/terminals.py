@@ -71,6 +71,17 @@ class TerminalText:
     def simplest(self) -> str:
         return self.generate(lambda n: 0)
 
+    def fast(self) -> Callable[[Below], str]:
+        """The cheapest function that does what :meth:`generate` does for this terminal."""
+        if (
+            self.sampler is not None
+            and not self.reserved
+            and not self.reserved_folded
+            and self.check is None
+        ):
+            return self.sampler.sample
+        return self.generate
+
 
 def _literal_alternation(tree: Tree[Any] | None) -> tuple[str, ...] | None:
     """The strings of a terminal written as ``"a" | "b" | ...`` (no flags), else None."""
