@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 __all__ = [
     "GramgenError",
     "GrammarError",
@@ -47,6 +49,13 @@ class GrammarError(GramgenError):
         self.rule = rule
         self.context = context
         super().__init__(self.__str__())
+
+    @classmethod
+    def at(cls, message: str, pos: Any, *, file: str, rule: str | None = None) -> GrammarError:
+        """An error at ``pos`` (anything with ``file``, ``line``, ``column``), or in ``file``."""
+        if pos is None:
+            return cls(message, file=file, rule=rule)
+        return cls(message, file=pos.file, line=pos.line, column=pos.column, rule=rule)
 
     def location(self) -> str:
         """``file:line:column`` with whatever parts are known ('' if none)."""

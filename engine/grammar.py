@@ -331,12 +331,8 @@ class Grammar:
             lo = int(nums[0])
             hi = int(nums[1]) if len(nums) > 1 else lo
             if hi < lo:
-                raise GrammarError(
-                    f"repetition range ~{lo}..{hi} is empty",
-                    file=pos.file if pos else self.source,
-                    line=pos.line if pos else None,
-                    column=pos.column if pos else None,
-                    rule=rule,
+                raise GrammarError.at(
+                    f"repetition range ~{lo}..{hi} is empty", pos, file=self.source, rule=rule
                 )
             mean = (hi - lo) / 2
             return self._new(

@@ -116,12 +116,10 @@ class Sampler:
         min_size = self.analysis.min_size[self.start]
         if min_size >= INF:
             sym = grammar.symbol(self.start)
-            pos = sym.pos
-            raise GrammarError(
+            raise GrammarError.at(
                 "start rule can never finish: every alternative needs a rule that never finishes",
-                file=pos.file if pos else grammar.source,
-                line=pos.line if pos else None,
-                column=pos.column if pos else None,
+                sym.pos,
+                file=grammar.source,
                 rule=self.start_name,
             )
         if max_size is None:

@@ -191,12 +191,11 @@ def _one(
         return TerminalText(name, postlex=True)
     if td is None:
         pos = sym.pos
-        raise GrammarError(
+        raise GrammarError.at(
             f"terminal {name} is %declare'd without a definition (a postlexer makes it); "
             f"supply its values, e.g. declared={{'{name}': ['...']}} or --declare {name}=TEXT",
-            file=pos.file if pos else grammar.source,
-            line=pos.line if pos else None,
-            column=pos.column if pos else None,
+            pos,
+            file=grammar.source,
             rule=name,
         )
     regexp, letters, is_string = adapter.terminal_regexp(td)
@@ -209,12 +208,10 @@ def _one(
     try:
         sampler = RegexSampler(regexp, flags, alphabet=alphabet)
     except RegexUnsupported as err:
-        pos = sym.pos
-        raise GrammarError(
+        raise GrammarError.at(
             f"cannot generate text for this terminal: {err.reason}",
-            file=pos.file if pos else grammar.source,
-            line=pos.line if pos else None,
-            column=pos.column if pos else None,
+            sym.pos,
+            file=grammar.source,
             rule=name,
         ) from None
     compiled = re.compile(regexp, flags)

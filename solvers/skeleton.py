@@ -34,7 +34,7 @@ import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import sympy  # type: ignore[import-untyped, unused-ignore]
 from gramgen.errors import InvalidArgument  # type: ignore[import-not-found, unused-ignore]
@@ -62,6 +62,8 @@ from .plan import Strategy, make_plan
 from .relations import Relation, symbol
 from .symbolic import solve_system
 from .verdict import VERIFIED, Check
+
+_T = TypeVar("_T")
 
 __all__ = ["Branch", "Candidate", "Definition", "Instance", "Skeleton", "Strategy"]
 
@@ -332,16 +334,10 @@ class Skeleton:
         self, br: Branch, args: list[Exact], kvals: dict[str, Exact]
     ) -> dict[str, Value] | Failure:
         if br.fn is not None:
-            try:
-                return {u: norm(v) for u, v in zip(self.core, br.fn(*args), strict=True)}
-            except ZeroDivisionError:
-                return Failure("zerodiv", "division by zero")
-            except NotReal as err:
-                return Failure("notreal", str(err))
-            except TooLarge as err:
-                return Failure("toolarge", f"cannot evaluate exactly: {err}")
-            except Inexact:
-                pass
+            fn = br.fn
+            got = _exactly(lambda: {u: norm(v) for u, v in zip(self.core, fn(*args), strict=True)})
+            if got is not None:
+                return got
         subs = {self._syms[n]: to_sympy(v) for n, v in kvals.items()}
         vals: dict[str, Value] = {}
         for u in self.core:
@@ -362,16 +358,10 @@ class Skeleton:
     ) -> Value | Failure:
         """Evaluate exactly: compiled when ``args`` (all rational) is given, else sympy."""
         if fn is not None and args is not None:
-            try:
-                return norm(fn(*args))
-            except ZeroDivisionError:
-                return Failure("zerodiv", "division by zero")
-            except NotReal as err:
-                return Failure("notreal", str(err))
-            except TooLarge as err:
-                return Failure("toolarge", f"cannot evaluate exactly: {err}")
-            except Inexact:
-                pass
+            f, a = fn, args
+            got = _exactly(lambda: norm(f(*a)))
+            if got is not None:
+                return got
         subs = {self._syms[n]: to_sympy(v) for n, v in merged.items()}
         try:
             out = sympy.sympify(expr.xreplace(subs))
@@ -488,6 +478,20 @@ class Skeleton:
             for sol in out.solutions
         ]
         return self._finish(kvals, cands, [])
+
+
+def _exactly(compute: Callable[[], _T]) -> _T | Failure | None:
+    """``compute()`` in exact arithmetic; a Failure for what has no exact value, None if inexact."""
+    try:
+        return compute()
+    except ZeroDivisionError:
+        return Failure("zerodiv", "division by zero")
+    except NotReal as err:
+        return Failure("notreal", str(err))
+    except TooLarge as err:
+        return Failure("toolarge", f"cannot evaluate exactly: {err}")
+    except Inexact:
+        return None
 
 
 @functools.lru_cache(maxsize=1024)
