@@ -138,3 +138,14 @@ def test_malformed_grammar_file_is_located(capsys, tmp_path: Path) -> None:
     code, _, err = run(capsys, "sample", str(g))
     assert code == 2
     assert f"{g}:2:8: rule 'a': Rule 'b' used but not defined" in err
+
+
+def test_a_terminal_that_cannot_be_generated_is_located(capsys, tmp_path: Path) -> None:
+    g = tmp_path / "re.lark"
+    g.write_text("start: A+\nA: /a(?=b)/\n")
+    code, _, err = run(capsys, "sample", str(g))
+    assert code == 2
+    assert f"{g}:2:1: terminal 'A': cannot generate text for this terminal" in err
+    code, out, _ = run(capsys, "lint", str(g))
+    assert code == 1
+    assert f"{g}:2:1: error: cannot generate text" in out
