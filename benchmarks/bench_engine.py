@@ -62,12 +62,13 @@ from types import FrameType
 from typing import Any
 
 import lark
+from lark.exceptions import LarkError
+from lark.lexer import PatternStr
+
 from gramgen import Grammar, RandomChooser, Sampler
 from gramgen.grammar import Kind
 from gramgen.render import Renderer
 from gramgen.terminals import DEFAULT_ALPHABET
-from lark.exceptions import LarkError
-from lark.lexer import PatternStr
 
 _sre_parse: Any = importlib.import_module("re._parser")
 _MAXREPEAT = int(_sre_parse.MAXREPEAT)

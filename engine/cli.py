@@ -302,6 +302,35 @@ def _cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_coverage(args: argparse.Namespace) -> int:
+    from . import coverage
+
+    if args.k is None:
+        args.k = [2, 3]
+    g = _grammar(args)
+    sampler = Sampler(g, max_size=args.max_size)
+    cov = coverage.run(
+        sampler,
+        args.n,
+        seed=args.seed,
+        guided=args.guided,
+        stop_when_full=args.stop_when_full,
+        k=args.k,
+    )
+    if args.format == "json":
+        print(json.dumps(coverage.report_json(cov), indent=2))
+    else:
+        print(coverage.report_text(cov))
+    pct = cov.percent(("alt",))
+    if args.fail_under is not None and pct < args.fail_under:
+        print(
+            f"gramgen: alternative coverage {pct:.1f}% is under --fail-under {args.fail_under}",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
 def _cmd_count(args: argparse.Namespace) -> int:
     g = _grammar(args)
     sampler = Sampler(g, roundtrip=False)
@@ -363,6 +392,24 @@ def build_parser() -> argparse.ArgumentParser:
     st.add_argument("--damping", type=float)
     st.add_argument("--count-to", type=_positive("--count-to"), default=20)
     st.set_defaults(func=_cmd_stats)
+
+    cv = sub.add_parser("coverage", help="which productions a sample exercises")
+    _grammar_options(cv)
+    cv.add_argument("-n", type=_positive("-n"), default=100, help="samples (default 100)")
+    cv.add_argument("--seed", type=_positive("--seed", 0), default=0)
+    cv.add_argument("--guided", action="store_true", help="steer toward uncovered productions")
+    cv.add_argument(
+        "--stop-when-full", action="store_true", help="stop once every alternative is covered"
+    )
+    cv.add_argument(
+        "--k", type=_positive("--k"), action="append", help="k-path lengths (default 2 and 3)"
+    )
+    cv.add_argument("--max-size", type=_positive("--max-size"))
+    cv.add_argument("--format", choices=["text", "json"], default="text")
+    cv.add_argument(
+        "--fail-under", type=float, metavar="PCT", help="exit 1 under this alternative coverage"
+    )
+    cv.set_defaults(func=_cmd_coverage)
 
     c = sub.add_parser("count", help="the exact number of derivations of a given size")
     _grammar_options(c)

@@ -29,11 +29,12 @@ from .derive import Derivation, Engine, RandomChooser
 from .grammar import Grammar, Kind
 from .sample import Sampler
 
-__all__ = ["Coverage", "CoverageChooser", "Item"]
+__all__ = ["Coverage", "CoverageChooser", "Entry", "Item", "run"]
 
 Item = tuple[object, ...]  # ("alt", sym, index) | ("opt", sym, taken) | ("rep", sym, cls) | ...
 
 KINDS = ("alt", "opt", "rep", "term", "kpath")
+_WANDER = 0.5  # how often the guided chooser makes an ordinary weighted choice instead
 
 
 def _rep_classes(lo: int, hi: int) -> list[str]:
@@ -255,6 +256,36 @@ class Coverage:
         return out
 
 
+def run(
+    sampler: Sampler,
+    n: int,
+    *,
+    seed: int = 0,
+    guided: bool = False,
+    stop_when_full: bool = False,
+    k: Sequence[int] = (2, 3),
+) -> Coverage:
+    """Sample up to ``n`` texts and return their coverage.
+
+    ``guided`` steers toward what is not covered yet; ``stop_when_full`` stops
+    as soon as every alternative, optional outcome and repetition class is hit.
+    """
+    cov = Coverage(sampler, k=k)
+    chooser = CoverageChooser(cov, random.Random(seed)) if guided else None
+    for i in range(n):
+        if chooser is not None:
+            smp = sampler.from_chooser(chooser, index=i, seed=seed)
+        else:
+            smp = sampler.item(seed, i)
+        if smp is not None:
+            cov.add(smp.derivation)
+            if chooser is not None:
+                chooser.refresh()
+        if stop_when_full and cov.complete():
+            break
+    return cov
+
+
 class CoverageChooser(RandomChooser):
     """Weighted random choices that prefer what the coverage has not seen yet.
 
@@ -330,9 +361,16 @@ class CoverageChooser(RandomChooser):
         self._alt_dist = alt_dist
 
     def alternative(self, sym: int, candidates: Sequence[int]) -> int:
+        hits = self._cov.hits
+        fresh = [c for c in candidates if hits["alt", sym, c] == 0]
+        if fresh:
+            return fresh[int(self.rng.random() * len(fresh))]
         ad = self._alt_dist[sym]
         best = min(ad[c] for c in candidates)
-        if best >= 1 << 60:
+        # Chase the nearest uncovered item only half the time: every occurrence of
+        # a symbol would chase it otherwise, and recursion would nest until the
+        # budget runs out, before the sibling that leads there is expanded.
+        if best >= 1 << 60 or self.rng.random() < _WANDER:
             return super().alternative(sym, candidates)
         ties = [c for c in candidates if ad[c] == best]
         return ties[int(self.rng.random() * len(ties))]
@@ -343,7 +381,7 @@ class CoverageChooser(RandomChooser):
             return True
         if hits["opt", sym, 0] == 0:
             return False
-        if self._dist[self._engine.inner[sym]] < 1 << 60:
+        if self._dist[self._engine.inner[sym]] < 1 << 60 and self.rng.random() >= _WANDER:
             return True
         return super().optional(sym)
 
@@ -352,6 +390,73 @@ class CoverageChooser(RandomChooser):
         for cls, n in (("0", 0), ("1", 1), ("many", 2)):
             if lo <= n <= hi and hits["rep", sym, cls] == 0:
                 return n
-        if self._dist[self._engine.inner[sym]] < 1 << 60 and hi >= 1:
+        if (
+            self._dist[self._engine.inner[sym]] < 1 << 60
+            and hi >= 1
+            and self.rng.random() >= _WANDER
+        ):
             return max(lo, 1)
         return super().count(sym, lo, hi)
+
+
+def report_json(cov: Coverage) -> dict[str, object]:
+    """The coverage as a JSON-ready dict: summary by kind and every item with its hits."""
+    summary = {
+        kind: {"covered": c, "total": t, "percent": round(100.0 * c / t, 2) if t else 100.0}
+        for kind, (c, t) in cov.summary().items()
+    }
+    return {
+        "grammar": cov.grammar.source,
+        "start": cov.sampler.start_name,
+        "derivations": cov.derivations,
+        "summary": summary,
+        "items": [
+            {
+                "kind": e.kind,
+                "key": e.key,
+                "file": e.file,
+                "line": e.line,
+                "column": e.column,
+                "hits": e.hits,
+                "reachable": e.reachable,
+            }
+            for e in cov.entries()
+        ],
+    }
+
+
+def report_text(cov: Coverage, *, missing_limit: int = 40) -> str:
+    """A readable table: covered/total per kind, then what is missing, where."""
+    names = {
+        "alt": "alternatives",
+        "opt": "optionals (taken/skipped)",
+        "rep": "repetitions (0/1/many)",
+        "term": "terminals and literals",
+        "kpath": "k-paths",
+    }
+    lines = [f"coverage of {cov.grammar.source} from {cov.derivations} derivations", ""]
+    lines.append(f"{'kind':<28} {'covered':>8} {'total':>7} {'percent':>8}")
+    for kind, (c, t) in cov.summary().items():
+        if kind == "kpath" and not t:
+            continue
+        pct = 100.0 * c / t if t else 100.0
+        lines.append(f"{names[kind]:<28} {c:>8} {t:>7} {pct:>7.1f}%")
+    entries = cov.entries(("alt", "opt", "rep", "term"))
+    missing = [e for e in entries if e.reachable and e.hits == 0]
+    if missing:
+        lines += ["", f"missing ({len(missing)}):"]
+        for e in missing[:missing_limit]:
+            where = ":".join(str(p) for p in (e.file, e.line, e.column) if p is not None)
+            lines.append(f"  {where}: {e.kind} {e.key}")
+        if len(missing) > missing_limit:
+            lines.append(f"  ... and {len(missing) - missing_limit} more (--format json lists all)")
+    unreachable = [e for e in entries if not e.reachable]
+    if unreachable:
+        lines += [
+            "",
+            f"unreachable from {cov.sampler.start_name!r} ({len(unreachable)}), not counted:",
+        ]
+        for e in unreachable[:missing_limit]:
+            where = ":".join(str(p) for p in (e.file, e.line, e.column) if p is not None)
+            lines.append(f"  {where}: {e.kind} {e.key}")
+    return "\n".join(lines)

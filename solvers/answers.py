@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 import sympy  # type: ignore[import-untyped, unused-ignore]
+
 from gramgen.errors import InvalidArgument  # type: ignore[import-not-found, unused-ignore]
 
 from .exact import Value, fmt, from_sympy, is_rational_value, is_zero, norm, to_sympy

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import sympy  # type: ignore[import-untyped, unused-ignore]
+
 from gramgen.errors import InvalidArgument  # type: ignore[import-not-found, unused-ignore]
 
 from .exact import Value, fmt, from_sympy, is_rational_value, is_zero, to_sympy, undefined

@@ -27,6 +27,7 @@ from fractions import Fraction
 from typing import Any
 
 import sympy  # type: ignore[import-untyped, unused-ignore]
+
 from gramgen.errors import (  # type: ignore[import-not-found, unused-ignore]
     GramgenError,
     InvalidArgument,

@@ -14,6 +14,7 @@ from fractions import Fraction
 from typing import TypeAlias, cast
 
 import sympy  # type: ignore[import-untyped, unused-ignore]
+
 from gramgen.errors import InvalidArgument  # type: ignore[import-not-found, unused-ignore]
 
 __all__ = [

@@ -9,6 +9,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Literal
 
 import sympy  # type: ignore[import-untyped, unused-ignore]
+
 from gramgen.errors import InvalidArgument  # type: ignore[import-not-found, unused-ignore]
 
 from .exact import Exact, Value, as_exact, fmt

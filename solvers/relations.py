@@ -18,13 +18,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import sympy  # type: ignore[import-untyped, unused-ignore]
-from gramgen.errors import InvalidArgument  # type: ignore[import-not-found, unused-ignore]
 from sympy.parsing.sympy_parser import (  # type: ignore[import-untyped, unused-ignore]
     convert_xor,
     parse_expr,
     rationalize,
     standard_transformations,
 )
+
+from gramgen.errors import InvalidArgument  # type: ignore[import-not-found, unused-ignore]
 
 __all__ = ["FUNCTIONS", "RESERVED", "Relation", "parse_relation", "symbol", "valid_name"]
 

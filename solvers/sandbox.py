@@ -25,6 +25,7 @@ from fractions import Fraction
 from typing import Any
 
 import sympy  # type: ignore[import-untyped, unused-ignore]
+
 from gramgen.errors import InvalidArgument  # type: ignore[import-not-found, unused-ignore]
 
 from .exact import Value, from_sympy

@@ -37,6 +37,7 @@ from fractions import Fraction
 from typing import Any, TypeVar, cast
 
 import sympy  # type: ignore[import-untyped, unused-ignore]
+
 from gramgen.errors import InvalidArgument  # type: ignore[import-not-found, unused-ignore]
 
 from .codegen import Emitter, NotCompilable, build

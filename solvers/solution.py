@@ -21,8 +21,9 @@ from fractions import Fraction
 from typing import Any
 
 import sympy  # type: ignore[import-untyped, unused-ignore]
-from gramgen.errors import InvalidArgument  # type: ignore[import-not-found, unused-ignore]
 from sympy.printing.str import StrPrinter  # type: ignore[import-untyped, unused-ignore]
+
+from gramgen.errors import InvalidArgument  # type: ignore[import-not-found, unused-ignore]
 
 from .audit import same_value
 from .exact import Exact, Value, as_exact, fmt, from_sympy, is_rational_value

@@ -6,6 +6,7 @@ import random
 from collections import Counter
 
 import pytest
+
 from gramgen import Grammar, Sampler
 from gramgen.analysis import INF, Analysis
 from gramgen.counting import count, enumerate_derivations, uniform_derivation, unrank

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import lark
 import pytest
+
 from gramgen.cli import main
 
 LARK_GRAMMARS = Path(lark.__file__).parent / "grammars"

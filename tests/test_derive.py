@@ -8,6 +8,7 @@ import sys
 from collections import Counter
 
 import pytest
+
 from gramgen import Grammar, InvalidArgument, Sampler, item_seed
 from gramgen.grammar import Kind
 

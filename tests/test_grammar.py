@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from gramgen import Grammar, GrammarError, InvalidArgument
 from gramgen.grammar import Kind, bundled_grammars
 

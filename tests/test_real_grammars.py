@@ -28,10 +28,11 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from gramgen import Grammar, GrammarError, Sampler
 from lark import Lark
 from lark.exceptions import LarkError
 from lark.indenter import PythonIndenter
+
+from gramgen import Grammar, GrammarError, Sampler
 
 N_SAMPLES = 300
 

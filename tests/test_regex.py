@@ -8,11 +8,12 @@ import re
 from collections.abc import Callable, Iterator
 
 import pytest
-from gramgen._regex import RegexSampler, flags_from_letters
-from gramgen.errors import InvalidArgument, RegexUnsupported
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lark import Lark
+
+from gramgen._regex import RegexSampler, flags_from_letters
+from gramgen.errors import InvalidArgument, RegexUnsupported
 
 Below = Callable[[int], int]
 

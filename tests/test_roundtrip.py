@@ -24,10 +24,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from gramgen import GenerationFailed, Grammar, GrammarError, InvalidArgument, Sample, Sampler
 from lark import Lark, Token
 from lark.exceptions import LarkError
 from lark.indenter import Indenter
+
+from gramgen import GenerationFailed, Grammar, GrammarError, InvalidArgument, Sample, Sampler
 
 GRAMMARS = Path(__file__).parent / "grammars"
 

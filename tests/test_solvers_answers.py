@@ -6,6 +6,7 @@ from fractions import Fraction as F
 
 import pytest
 import sympy
+
 from gramgen.errors import InvalidArgument
 from gramgen.solvers import Verdict, convert, grade, parse_answer, parse_unit
 from gramgen.solvers.answers import AnswerNotFound

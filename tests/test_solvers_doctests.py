@@ -9,6 +9,7 @@ from fractions import Fraction
 
 import pytest
 import sympy
+
 from gramgen import solvers
 
 MODULES = [

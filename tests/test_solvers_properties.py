@@ -6,6 +6,9 @@ import random
 from fractions import Fraction as F
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from gramgen.solvers import (
     POSITIVE,
     POSITIVE_WHOLE,
@@ -18,8 +21,6 @@ from gramgen.solvers import (
     audit,
     audit_solve,
 )
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 FAST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 # irrational roots make the sympy audit slow (~0.2 s/example): few examples by default,

@@ -6,6 +6,7 @@ import random
 from fractions import Fraction as F
 
 import pytest
+
 from gramgen.errors import GramgenError
 from gramgen.solvers import (
     POSITIVE,
