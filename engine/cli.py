@@ -309,14 +309,21 @@ def _cmd_coverage(args: argparse.Namespace) -> int:
         args.k = [2, 3]
     g = _grammar(args)
     sampler = Sampler(g, max_size=args.max_size)
-    cov = coverage.run(
-        sampler,
-        args.n,
-        seed=args.seed,
-        guided=args.guided,
-        stop_when_full=args.stop_when_full,
-        k=args.k,
-    )
+    if args.corpus:
+        cov, failed = coverage.corpus(sampler, coverage.read_corpus(args.corpus), k=args.k)
+        for where, why in failed[:20]:
+            print(f"{where}: does not parse: {why}", file=sys.stderr)
+        if failed:
+            print(f"gramgen: {len(failed)} input(s) of the corpus do not parse", file=sys.stderr)
+    else:
+        cov = coverage.run(
+            sampler,
+            args.n,
+            seed=args.seed,
+            guided=args.guided,
+            stop_when_full=args.stop_when_full,
+            k=args.k,
+        )
     if args.format == "json":
         print(json.dumps(coverage.report_json(cov), indent=2))
     else:
@@ -405,6 +412,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--k", type=_positive("--k"), action="append", help="k-path lengths (default 2 and 3)"
     )
     cv.add_argument("--max-size", type=_positive("--max-size"))
+    cv.add_argument(
+        "--corpus",
+        metavar="PATH",
+        help="coverage of existing inputs instead of samples: a text file (one input a "
+        "line), a .jsonl file of records with 'text', or a directory (one input a file)",
+    )
     cv.add_argument("--format", choices=["text", "json"], default="text")
     cv.add_argument(
         "--fail-under", type=float, metavar="PCT", help="exit 1 under this alternative coverage"

@@ -20,16 +20,19 @@ Items that cannot be reached from the start rule are listed as unreachable, not 
 
 from __future__ import annotations
 
+import json
 import random
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from .derive import Derivation, Engine, RandomChooser
+from .errors import InvalidArgument
 from .grammar import Grammar, Kind
 from .sample import Sampler
 
-__all__ = ["Coverage", "CoverageChooser", "Entry", "Item", "run"]
+__all__ = ["Coverage", "CoverageChooser", "Entry", "Item", "corpus", "read_corpus", "run"]
 
 Item = tuple[object, ...]  # ("alt", sym, index) | ("opt", sym, taken) | ("rep", sym, cls) | ...
 
@@ -284,6 +287,51 @@ def run(
         if stop_when_full and cov.complete():
             break
     return cov
+
+
+def read_corpus(path: str) -> list[tuple[str, str]]:
+    """Inputs of a corpus as ``(where, text)``: a directory (a file each), a ``.jsonl``
+    file (its records' ``text``), or a text file (a line each)."""
+    p = Path(path)
+    try:
+        if p.is_dir():
+            return [
+                (str(f), f.read_text(encoding="utf-8")) for f in sorted(p.iterdir()) if f.is_file()
+            ]
+        raw = p.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise InvalidArgument(f"cannot read corpus {path!r}: {err}") from None
+    if p.suffix == ".jsonl":
+        out = []
+        for n, line in enumerate(raw.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                rec = json.loads(line)
+                out.append((f"{path}:{n}", str(rec["text"])))
+            except (ValueError, KeyError, TypeError):
+                raise InvalidArgument(
+                    f"{path}:{n}: not a JSON record with a 'text' field"
+                ) from None
+        return out
+    return [(f"{path}:{n}", line) for n, line in enumerate(raw.splitlines(), start=1)]
+
+
+def corpus(
+    sampler: Sampler, inputs: Iterable[tuple[str, str]], *, k: Sequence[int] = (2, 3)
+) -> tuple[Coverage, list[tuple[str, str]]]:
+    """Coverage of existing inputs (parsed with the grammar), and those that do not parse."""
+    from .parse import DerivationParser, ParseFailed
+
+    parser = DerivationParser(sampler)
+    cov = Coverage(sampler, k=k)
+    failed: list[tuple[str, str]] = []
+    for where, text in inputs:
+        try:
+            cov.add(parser.parse(text))
+        except ParseFailed as err:
+            failed.append((where, str(err)))
+    return cov, failed
 
 
 class CoverageChooser(RandomChooser):

@@ -164,7 +164,13 @@ class Sampler:
         return self.engine.derive(self.start, chooser, max_size or self.max_size)
 
     def render(self, derivation: Derivation) -> tuple[str | None, bool, str | None]:
-        """(text, repaired, failure reason): text is None if it cannot be made to re-parse."""
+        """(text, repaired, failure reason): text is None if it cannot be made to re-parse.
+
+        The derivation's tokens are updated to the texts written (the indenter
+        model rewrites newlines).
+        """
+        if self.renderer.indenter is not None:
+            derivation.tokens = self.renderer.layout(derivation.tokens)
         text = self.renderer.join(derivation.tokens)
         if not self.roundtrip:
             return text, False, None
