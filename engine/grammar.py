@@ -53,6 +53,7 @@ class Alternative:
     alias: str | None = None
     weight: float = 1.0
     explicit: bool = False  # the weight was written by the author or overridden
+    kept: tuple[bool, ...] = ()  # per item: a token lark keeps in its parse tree
 
 
 @dataclass(slots=True)
@@ -75,6 +76,8 @@ class Symbol:
     keep_all_tokens: bool = False
     template: str | None = None
     explicit: bool = False  # p_take or mean_extra was written by the author
+    inner_kept: bool = True  # an optional's or repetition's token is kept in lark's tree
+    brackets: bool = False  # an optional written [x] (lark's maybe_placeholders apply)
 
     @property
     def weights(self) -> list[float]:
@@ -202,7 +205,7 @@ class Grammar:
         self.symbols: list[Symbol] = []
         self._rule_syms: dict[str, int] = {}
         self._term_syms: dict[str, int] = {}
-        self._instances: dict[tuple[str, tuple[int, ...]], int] = {}
+        self._instances: dict[tuple[str, tuple[int, ...], tuple[bool, ...]], int] = {}
         self._defs = {
             str(name): (tuple(str(p) for p in params), tree, opts)
             for name, params, tree, opts in self.loaded.rule_defs
@@ -257,7 +260,7 @@ class Grammar:
         return sym
 
     def _compile(self) -> None:
-        todo: list[tuple[int, str, Tree[Any], dict[str, int]]] = []
+        todo: list[tuple[int, str, Tree[Any], dict[str, tuple[int, bool]]]] = []
         for name, (params, tree, opts) in self._defs.items():
             if params:
                 continue
@@ -284,7 +287,7 @@ class Grammar:
         return self._term_syms[name]
 
     def _alternatives(
-        self, tree: Tree[Any], rule: str, env: dict[str, int], todo: list[Any]
+        self, tree: Tree[Any], rule: str, env: dict[str, tuple[int, bool]], todo: list[Any]
     ) -> list[Alternative]:
         flat: list[Tree[Any]] = []
         extensions: list[Tree[Any]] = []
@@ -303,10 +306,27 @@ class Grammar:
                 expansion, alias_sym = node.children
                 alias = str(getattr(alias_sym, "name", alias_sym))
             items = tuple(self._item(c, rule, env, todo) for c in expansion.children)
-            alts.append(Alternative(i, items, adapter.pos_of(node), alias))
+            kept = tuple(self._kept(c, env) for c in expansion.children)
+            alts.append(Alternative(i, items, adapter.pos_of(node), alias, kept=kept))
         return alts
 
-    def _item(self, node: Any, rule: str, env: dict[str, int], todo: list[Any]) -> int:
+    @staticmethod
+    def _kept(node: Any, env: dict[str, tuple[int, bool]]) -> bool:
+        """Whether lark keeps this item's token in its tree (string literals and _NAMES go)."""
+        if not isinstance(node, Tree) or node.data != "value":
+            return True
+        v = node.children[0]
+        if isinstance(v, Terminal):
+            return not str(v.name).startswith("_")
+        if isinstance(v, NonTerminal):
+            return env.get(str(v.name), (0, True))[1]
+        if isinstance(v, Tree) and v.data == "literal":
+            return not adapter.is_string_pattern(adapter.pattern_of(v))
+        return True
+
+    def _item(
+        self, node: Any, rule: str, env: dict[str, tuple[int, bool]], todo: list[Any]
+    ) -> int:
         data = node.data
         pos = adapter.pos_of(node)
         if data == "value":
@@ -318,16 +338,20 @@ class Grammar:
             return sym.id
         if data == "maybe":
             inner = self._item(node.children[0], rule, env, todo)
-            return self._new(Kind.OPT, f"[{self.symbols[inner].name}]", rule, pos, inner=inner).id
+            name = f"[{self.symbols[inner].name}]"
+            return self._new(Kind.OPT, name, rule, pos, inner=inner, brackets=True).id
         if data == "expr":
             atom, op, *nums = node.children
             inner = self._item(atom, rule, env, todo)
             iname = self.symbols[inner].name
+            kept = self._kept(atom, env)
             if op == "?":
-                return self._new(Kind.OPT, f"{iname}?", rule, pos, inner=inner).id
+                return self._new(Kind.OPT, f"{iname}?", rule, pos, inner=inner, inner_kept=kept).id
             if op in ("*", "+"):
                 lo = 0 if op == "*" else 1
-                return self._new(Kind.REP, f"{iname}{op}", rule, pos, inner=inner, lo=lo).id
+                return self._new(
+                    Kind.REP, f"{iname}{op}", rule, pos, inner=inner, lo=lo, inner_kept=kept
+                ).id
             lo = int(nums[0])
             hi = int(nums[1]) if len(nums) > 1 else lo
             if hi < lo:
@@ -344,16 +368,17 @@ class Grammar:
                 lo=lo,
                 hi=hi,
                 mean_extra=mean,
+                inner_kept=kept,
             ).id
         raise GrammarError(f"unsupported construct {data!r}", rule=rule)
 
     def _value(
-        self, v: Any, rule: str, env: dict[str, int], todo: list[Any], pos: Pos | None
+        self, v: Any, rule: str, env: dict[str, tuple[int, bool]], todo: list[Any], pos: Pos | None
     ) -> int:
         if isinstance(v, NonTerminal):
             name = str(v.name)
             if name in env:
-                return env[name]
+                return env[name][0]
             return self._rule_sym(name)
         if isinstance(v, Terminal):
             return self._term_sym(str(v.name), pos)
@@ -366,7 +391,8 @@ class Grammar:
         if isinstance(v, Tree) and v.data == "template_usage":
             tname = str(getattr(v.children[0], "name", v.children[0]))
             args = tuple(self._value(a.children[0], rule, env, todo, pos) for a in v.children[1:])
-            key = (tname, args)
+            kepts = tuple(self._kept(a, env) for a in v.children[1:])
+            key = (tname, args, kepts)
             if key not in self._instances:
                 params, ttree, opts = self._defs[tname]
                 label = ",".join(self.symbols[a].name for a in args)
@@ -375,7 +401,8 @@ class Grammar:
                 sym.expand1 = bool(opts.expand1)
                 sym.keep_all_tokens = bool(opts.keep_all_tokens)
                 self._instances[key] = sym.id
-                todo.append((sym.id, tname, ttree, dict(zip(params, args, strict=True))))
+                bound = dict(zip(params, zip(args, kepts, strict=True), strict=True))
+                todo.append((sym.id, tname, ttree, bound))
             return self._instances[key]
         raise GrammarError(f"unsupported value {v!r}", rule=rule)
 
