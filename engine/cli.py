@@ -307,6 +307,10 @@ def _cmd_coverage(args: argparse.Namespace) -> int:
 
     if args.k is None:
         args.k = [2, 3]
+    if args.html is not None:
+        from .coverage_html import check_target
+
+        check_target(args.html)  # before sampling, which may take a while
     g = _grammar(args)
     sampler = Sampler(g, max_size=args.max_size)
     if args.corpus:
@@ -328,6 +332,11 @@ def _cmd_coverage(args: argparse.Namespace) -> int:
         print(json.dumps(coverage.report_json(cov), indent=2))
     else:
         print(coverage.report_text(cov))
+    if args.html is not None:
+        from .coverage_html import write_html
+
+        index = write_html([cov], args.html)
+        print(f"gramgen: HTML coverage report: {index}", file=sys.stderr)
     pct = cov.percent(("alt",))
     if args.fail_under is not None and pct < args.fail_under:
         print(
@@ -419,6 +428,11 @@ def build_parser() -> argparse.ArgumentParser:
         "line), a .jsonl file of records with 'text', or a directory (one input a file)",
     )
     cv.add_argument("--format", choices=["text", "json"], default="text")
+    cv.add_argument(
+        "--html",
+        metavar="DIR",
+        help="also write an HTML report of the grammar source here (replaces an earlier one)",
+    )
     cv.add_argument(
         "--fail-under", type=float, metavar="PCT", help="exit 1 under this alternative coverage"
     )
