@@ -192,6 +192,10 @@ class Coverage:
             want.add("lit")
         return [i for i in self._universe if i[0] in want]
 
+    def unreachable(self) -> list[Item]:
+        """Items that no derivation of the start rule can reach (not counted as missing)."""
+        return list(self._unreachable)
+
     def missing(self, kinds: Iterable[str] = ("alt", "opt", "rep")) -> list[Item]:
         return [i for i in self.universe(kinds) if self.hits[i] == 0]
 

@@ -208,7 +208,7 @@ def _layout(number: int, cov: Coverage, taken: set[str]) -> _Report:
     kinds = ("alt", "opt", "rep", "term")
     # The unreachable items, as Coverage.entries() lists them (no public accessor yet).
     items = [(i, True) for i in cov.universe(kinds)]
-    items += [(i, False) for i in cov._unreachable if i[0] != "kpath"]
+    items += [(i, False) for i in cov.unreachable() if i[0] != "kpath"]
     constructs: dict[tuple[object, ...], _Construct] = {}
     unplaced: list[_Mark] = []
     for item, reachable in items:
