@@ -346,13 +346,14 @@ class CoverageChooser(RandomChooser):
     to something uncovered; otherwise the usual weighted choice.
     """
 
-    __slots__ = ("_alt_dist", "_cov", "_dist")
+    __slots__ = ("_alt_dist", "_claimed", "_cov", "_dist")
 
     def __init__(self, coverage: Coverage, rng: random.Random) -> None:
         super().__init__(coverage.engine, rng)
         self._cov = coverage
         self._dist: list[int] = []
         self._alt_dist: list[list[int]] = []
+        self._claimed: set[Item] = set()
         self.refresh()
 
     def refresh(self) -> None:
@@ -361,6 +362,7 @@ class CoverageChooser(RandomChooser):
         ``dist[s]`` is the smallest size of a derivation of ``s`` that exercises an
         uncovered alternative, optional outcome or repetition class (INF if none).
         """
+        self._claimed.clear()
         cov = self._cov
         g = cov.grammar
         syms = g.symbols
@@ -412,14 +414,23 @@ class CoverageChooser(RandomChooser):
         self._dist = dist
         self._alt_dist = alt_dist
 
+    def _new(self, item: Item) -> bool:
+        """Not covered yet, nor chosen earlier in the derivation under way."""
+        return self._cov.hits[item] == 0 and item not in self._claimed
+
     def alternative(self, sym: int, candidates: Sequence[int]) -> int:
-        hits = self._cov.hits
-        fresh = [c for c in candidates if hits["alt", sym, c] == 0]
-        if fresh:
-            return fresh[int(self.rng.random() * len(fresh))]
+        fresh = [c for c in candidates if self._new(("alt", sym, c))]
         ad = self._alt_dist[sym]
+        if fresh:
+            # an uncovered alternative that also leads on to more that is new comes first
+            dist, items = self._dist, self._engine.items[sym]
+            onward = [c for c in fresh if any(dist[i] < 1 << 60 for i in items[c])]
+            pick = onward or fresh
+            c = pick[int(self.rng.random() * len(pick))]
+            self._claimed.add(("alt", sym, c))
+            return c
         best = min(ad[c] for c in candidates)
-        # Chase the nearest uncovered item only half the time: every occurrence of
+        # Chase the nearest uncovered item only part of the time: every occurrence of
         # a symbol would chase it otherwise, and recursion would nest until the
         # budget runs out, before the sibling that leads there is expanded.
         if best >= 1 << 60 or self.rng.random() < _WANDER:
@@ -428,19 +439,19 @@ class CoverageChooser(RandomChooser):
         return ties[int(self.rng.random() * len(ties))]
 
     def optional(self, sym: int) -> bool:
-        hits = self._cov.hits
-        if hits["opt", sym, 1] == 0:
-            return True
-        if hits["opt", sym, 0] == 0:
-            return False
+        for taken in (True, False):
+            if self._new(("opt", sym, int(taken))):
+                self._claimed.add(("opt", sym, int(taken)))
+                return taken
         if self._dist[self._engine.inner[sym]] < 1 << 60 and self.rng.random() >= _WANDER:
             return True
         return super().optional(sym)
 
     def count(self, sym: int, lo: int, hi: int) -> int:
-        hits = self._cov.hits
-        for cls, n in (("0", 0), ("1", 1), ("many", 2)):
-            if lo <= n <= hi and hits["rep", sym, cls] == 0:
+        # one and many exercise what is inside; zero comes last
+        for cls, n in (("1", 1), ("many", 2), ("0", 0)):
+            if lo <= n <= hi and self._new(("rep", sym, cls)):
+                self._claimed.add(("rep", sym, cls))
                 return n
         if (
             self._dist[self._engine.inner[sym]] < 1 << 60
