@@ -324,9 +324,7 @@ class Grammar:
             return not adapter.is_string_pattern(adapter.pattern_of(v))
         return True
 
-    def _item(
-        self, node: Any, rule: str, env: dict[str, tuple[int, bool]], todo: list[Any]
-    ) -> int:
+    def _item(self, node: Any, rule: str, env: dict[str, tuple[int, bool]], todo: list[Any]) -> int:
         data = node.data
         pos = adapter.pos_of(node)
         if data == "value":
