@@ -79,6 +79,7 @@ class Coverage:
         self.hits: Counter[Item] = Counter()
         self.derivations = 0
         self._universe, self._unreachable = self._items()
+        self.alt_pairs = self._pairs() if 2 in self.k else {}
 
     # -- the universe of items -------------------------------------------------------------
 
@@ -136,6 +137,30 @@ class Coverage:
                 paths = [(*p, c) for p in paths for c in sorted(children.get(p[-1], ()))]
             items.extend(("kpath", k, p) for p in paths)
         return items, unreachable
+
+    def _pairs(self) -> dict[tuple[int, int], list[Item]]:
+        """The 2-paths an alternative exercises: (its rule, a named symbol it holds)."""
+        g = self.grammar
+        syms = g.symbols
+        out: dict[tuple[int, int], list[Item]] = {}
+        for s in syms:
+            if s.kind is not Kind.RULE:
+                continue
+            owner = s.id if not s.is_group else g._rule_syms.get(s.rule)
+            if owner is None:
+                continue
+            for alt in s.alts:
+                named: set[int] = set()
+                stack = list(alt.items)
+                while stack:
+                    i = stack.pop()
+                    si = syms[i]
+                    if self._named(i):
+                        named.add(i)
+                    elif si.kind in (Kind.OPT, Kind.REP):
+                        stack.append(si.inner)
+                out[s.id, alt.index] = [("kpath", 2, (owner, c)) for c in sorted(named)]
+        return out
 
     # -- recording -------------------------------------------------------------------------
 
@@ -372,6 +397,7 @@ class CoverageChooser(RandomChooser):
         inf = 1 << 60
         dist = [inf] * len(syms)
         alt_dist: list[list[int]] = [[inf] * len(s.alts) for s in syms]
+        pairs_of = cov.alt_pairs
         changed = True
         while changed:
             changed = False
@@ -383,7 +409,8 @@ class CoverageChooser(RandomChooser):
                         if extra >= inf:
                             continue
                         base = mins[sid] + extra
-                        if hits["alt", sid, alt.index] == 0:
+                        pairs = pairs_of.get((sid, alt.index), ())
+                        if hits["alt", sid, alt.index] == 0 or any(hits[p] == 0 for p in pairs):
                             d = base
                         else:
                             d = inf
@@ -420,6 +447,10 @@ class CoverageChooser(RandomChooser):
 
     def alternative(self, sym: int, candidates: Sequence[int]) -> int:
         fresh = [c for c in candidates if self._new(("alt", sym, c))]
+        if not fresh and self._cov.alt_pairs:
+            # no new alternative: one that puts a new pair of nested rules together
+            pairs = self._cov.alt_pairs
+            fresh = [c for c in candidates if any(self._new(p) for p in pairs.get((sym, c), ()))]
         ad = self._alt_dist[sym]
         if fresh:
             # an uncovered alternative that also leads on to more that is new comes first
@@ -428,6 +459,7 @@ class CoverageChooser(RandomChooser):
             pick = onward or fresh
             c = pick[int(self.rng.random() * len(pick))]
             self._claimed.add(("alt", sym, c))
+            self._claimed.update(self._cov.alt_pairs.get((sym, c), ()))
             return c
         best = min(ad[c] for c in candidates)
         # Chase the nearest uncovered item only part of the time: every occurrence of
