@@ -185,6 +185,7 @@ def _cmd_sample(args: argparse.Namespace) -> int:
         alphabet=args.alphabet,
         declared=declared or None,
         damping=args.damping,
+        spacing=args.spacing,
     )
 
     def records() -> Iterator[dict[str, Any]]:
@@ -223,14 +224,12 @@ def _cmd_sample(args: argparse.Namespace) -> int:
 
 
 def _derivation_record(sampler: Sampler, d: Any, index: int, seed: int | None) -> dict[str, Any]:
-    text = sampler.renderer.join(d.tokens)
-    if sampler.roundtrip:
-        reason = sampler.renderer.reparse(text, sampler.start_name)
-        if reason is not None:
-            spaced = sampler.renderer.join(d.tokens, spaced=True)
-            if sampler.renderer.reparse(spaced, sampler.start_name) is None:
-                text = spaced
-    return {"text": text, "index": index, "seed": seed, "size": d.size, "path": d.path}
+    text, _repaired, reason = sampler.render(d)
+    rec: dict[str, Any] = {"index": index, "seed": seed, "size": d.size, "path": d.path}
+    if text is None:  # enumeration and uniform sampling keep every derivation: say so
+        text = sampler.renderer.join(d.tokens)
+        rec["reparse_failure"] = reason
+    return {"text": text, **rec}
 
 
 def _cmd_lint(args: argparse.Namespace) -> int:
@@ -382,6 +381,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     s.add_argument("--size", type=_positive("--size"), help="derivation size for --mode uniform")
     s.add_argument("--alphabet", help="characters regex terminals may use")
+    s.add_argument(
+        "--spacing",
+        choices=["minimal", "always", "prose"],
+        default="minimal",
+        help="separators only where needed (default), between all tokens, or as prose",
+    )
     s.add_argument(
         "--declare",
         metavar="TERMINAL=TEXT",

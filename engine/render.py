@@ -24,6 +24,9 @@ __all__ = ["Renderer"]
 
 _SEPARATOR_CANDIDATES = (" ", "\n", "\t", "\r\n")
 _CONTEXT = 32  # characters before a token that its lookbehinds may see
+_NO_SPACE_BEFORE = frozenset(".,;:!?)]}%")
+_NO_SPACE_AFTER = frozenset("([{$")
+SPACINGS = ("minimal", "always", "prose")
 
 
 class Renderer:
@@ -44,6 +47,7 @@ class Renderer:
             self.nl_type = self.indenter.NL_type
             self.tab = " " * 4
         self._pair_ok: dict[tuple[int, str, int, str], bool] = {}
+        self.spacing = "minimal"
         self._fixed = {sid for sid, name in self.type_of.items() if self._is_fixed(name)}
 
     def _is_fixed(self, name: str) -> bool:
@@ -102,14 +106,22 @@ class Renderer:
         """Whether the basic lexer reads ``text`` as exactly one token of ``sym``."""
         return self._lexes_as(text, 0, sym, len(text))
 
-    def join(self, tokens: Sequence[tuple[int, str]], *, spaced: bool = False) -> str:
-        """The text of ``tokens``: separators only where needed (or everywhere if ``spaced``)."""
+    def join(self, tokens: Sequence[tuple[int, str]], *, spacing: str | None = None) -> str:
+        """The text of ``tokens``, spaced as ``spacing`` (default: :attr:`spacing`) says.
+
+        ``minimal``: a separator only where two tokens would lex otherwise;
+        ``always``: between every two tokens; ``prose``: between words, as
+        English is written (none before ``.,;:!?)]}%`` nor after ``([{$``), and
+        wherever ``minimal`` needs one.
+        """
+        spacing = spacing or self.spacing
         toks = self.layout(tokens)
         sep = self.separator
         if sep is None:
             return "".join(t for _, t in toks)
-        if spaced:
+        if spacing == "always":
             return self._spaced(toks, sep)
+        prose = spacing == "prose"
         parts: list[str] = []
         text = ""
         prev: tuple[int, str, int] | None = None  # sym, text, start offset
@@ -129,7 +141,8 @@ class Renderer:
                     cached = self._lexes_as(text[lo:] + t, pstart - lo, psym, len(ptext))
                     if psym in fixed and sym in fixed:
                         pair_ok[key] = cached
-                if not cached and not (nl is not None and self.type_of[psym] == nl):
+                wanted = prose and not (t[0] in _NO_SPACE_BEFORE or ptext[-1] in _NO_SPACE_AFTER)
+                if (wanted or not cached) and not (nl is not None and self.type_of[psym] == nl):
                     parts.append(sep)
                     text += sep
             prev = (sym, t, len(text))

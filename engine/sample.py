@@ -17,7 +17,7 @@ from .analysis import INF, Analysis
 from .derive import Chooser, Derivation, Engine, RandomChooser, item_seed
 from .errors import GramgenError, GrammarError, InvalidArgument
 from .grammar import Grammar, Kind
-from .render import Renderer
+from .render import SPACINGS, Renderer
 from .terminals import Below, build_terminals
 
 __all__ = ["GenerationFailed", "Sample", "Sampler", "SamplerStats"]
@@ -83,6 +83,8 @@ class Sampler:
     ``roundtrip`` re-parses every text with the grammar's own parser and
     repairs or drops those that fail; ``declared`` gives texts for
     ``%declare``'d terminals; ``alphabet`` limits the characters regexes use.
+    ``spacing`` is ``minimal`` (separators only where tokens would glue),
+    ``always``, or ``prose`` (words spaced as English is written).
     ``damping`` (default: chosen automatically) scales every weight the author
     did not write by ``damping**extra``, where *extra* is how much larger than
     the cheapest alternative an alternative's smallest derivation is: it keeps
@@ -99,6 +101,7 @@ class Sampler:
         alphabet: str | None = None,
         declared: Mapping[str, Sequence[str] | Callable[[Below], str]] | None = None,
         damping: float | None = None,
+        spacing: str = "minimal",
     ) -> None:
         if not isinstance(grammar, Grammar):
             raise InvalidArgument(
@@ -137,6 +140,14 @@ class Sampler:
                 f"{self.start_name!r} ({min_size} nodes)"
             )
         self.renderer = Renderer(grammar)
+        if spacing not in SPACINGS:
+            raise InvalidArgument(f"spacing must be one of {SPACINGS}, got spacing={spacing!r}")
+        if spacing != "minimal" and self.renderer.separator is None:
+            raise InvalidArgument(
+                f"spacing={spacing!r} needs a separator, but the grammar %ignores nothing "
+                "that matches a space, newline or tab"
+            )
+        self.renderer.spacing = spacing
         reach = self.analysis.reachable_from(self.start)
         needed = [r and s.kind is Kind.TERM for r, s in zip(reach, grammar.symbols, strict=True)]
         terminals = build_terminals(
@@ -177,7 +188,7 @@ class Sampler:
         reason = self.renderer.reparse(text, self.start_name)
         if reason is None:
             return text, False, None
-        spaced = self.renderer.join(derivation.tokens, spaced=True)
+        spaced = self.renderer.join(derivation.tokens, spacing="always")
         if spaced != text and self.renderer.reparse(spaced, self.start_name) is None:
             return spaced, True, None
         return None, False, reason

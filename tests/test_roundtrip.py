@@ -537,3 +537,35 @@ def test_known_engine_bug(case: Case) -> None:
     if case.options.get("regex"):
         pytest.importorskip("regex")
     assert_contract(case, sample(case))
+
+
+PROSE = """\
+start: sentence+
+sentence: NAME VERB NUMBER ITEMS ("," NAME VERB NUMBER ITEMS)* "."
+        | "(" NAME ")" "costs" "$" NUMBER "!"
+VERB: "has" | "buys"
+NAME: /[A-Z][a-z]{2,6}/
+NUMBER: /[1-9][0-9]?/
+ITEMS: "apples" | "pens"
+%ignore " "
+"""
+
+
+def test_prose_spacing_writes_words_as_english_does() -> None:
+    g = Grammar.from_string(PROSE, parser="lalr")
+    texts = [smp.text for smp in Sampler(g, spacing="prose").sample(200, seed=1)]
+    joined = " ".join(texts)
+    assert re.search(r"[A-Z][a-z]+ (has|buys) \d+ (apples|pens)[.,]", joined)
+    assert re.search(r"\([A-Z][a-z]+\) costs \$\d+!", joined)
+    assert not re.search(r" [.,!)]|[($] ", joined)
+    assert all("  " not in t for t in texts)
+    minimal = [smp.text for smp in Sampler(g).sample(200, seed=1)]
+    assert sum(t.count(" ") for t in minimal) < sum(t.count(" ") for t in texts) / 2
+
+
+def test_spacing_needs_a_separator_in_the_grammar() -> None:
+    g = Grammar.from_string('start: "a" "b"', parser="lalr")
+    with pytest.raises(InvalidArgument, match="needs a separator"):
+        Sampler(g, spacing="prose")
+    with pytest.raises(InvalidArgument, match="spacing must be one of"):
+        Sampler(g, spacing="wide")
