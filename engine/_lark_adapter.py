@@ -17,7 +17,7 @@ import copy
 import logging
 import re
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,7 +26,7 @@ from lark import Lark, Token, Tree
 from lark import load_grammar as _lg
 from lark.exceptions import GrammarError as LarkGrammarError
 from lark.exceptions import LarkError, UnexpectedInput
-from lark.grammar import NonTerminal, RuleOptions, Terminal
+from lark.grammar import RuleOptions
 from lark.indenter import Indenter
 from lark.lexer import BasicLexer, Pattern, PatternRE, PatternStr, TerminalDef
 
@@ -39,8 +39,6 @@ __all__ = [
     "load",
     "pattern_of",
 ]
-
-LARK_VERSION = lark.__version__
 
 _PATCH_LOCK = threading.Lock()
 
@@ -295,20 +293,6 @@ def pattern_of(value_tree: Tree[Any]) -> Pattern:
 
 def is_string_pattern(p: Pattern) -> bool:
     return isinstance(p, PatternStr)
-
-
-def iter_values(tree: Tree[Any]) -> Iterator[Any]:
-    """The symbols and tokens directly below ``tree`` (helper for typing)."""
-    yield from tree.children
-
-
-def symbol_name(sym: Any) -> tuple[str, str] | None:
-    """('rule'|'terminal', name) for a lark Symbol, else None."""
-    if isinstance(sym, NonTerminal):
-        return ("rule", str(sym.name))
-    if isinstance(sym, Terminal):
-        return ("terminal", str(sym.name))
-    return None
 
 
 class Scanner:

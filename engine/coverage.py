@@ -146,7 +146,7 @@ class Coverage:
         for s in syms:
             if s.kind is not Kind.RULE:
                 continue
-            owner = s.id if not s.is_group else g._rule_syms.get(s.rule)
+            owner = s.id if not s.is_group else g.find_rule(s.rule)
             if owner is None:
                 continue
             for alt in s.alts:

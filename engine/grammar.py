@@ -24,7 +24,7 @@ from enum import IntEnum
 from pathlib import Path
 from typing import Any
 
-from lark import Token, Tree
+from lark import Tree
 from lark.grammar import NonTerminal, Terminal
 
 from . import _lark_adapter as adapter
@@ -521,6 +521,15 @@ class Grammar:
         except KeyError:
             raise InvalidArgument(f"no rule named {name!r} in {self.source}") from None
 
+    def find_rule(self, name: str) -> int | None:
+        """The symbol of rule ``name``, or None (templates are not rules)."""
+        return self._rule_syms.get(name)
+
+    def keeps_all_tokens(self, name: str) -> bool:
+        """Whether rule or template ``name`` is written ``!name`` (lark keeps all its tokens)."""
+        d = self._defs.get(name)
+        return bool(d and d[2].keep_all_tokens)
+
     def rule_names(self) -> list[str]:
         return list(self._rule_syms)
 
@@ -544,7 +553,3 @@ class Grammar:
 
     def __repr__(self) -> str:
         return f"<Grammar {self.source} start={self.starts[0]!r} symbols={len(self.symbols)}>"
-
-
-def token_type(tok: Any) -> str:
-    return str(tok.type) if isinstance(tok, Token) else ""

@@ -33,8 +33,7 @@ _Out = list[Any]
 def _keep_all(grammar: Grammar, sym: Symbol) -> bool:
     if grammar.loaded.lark.options.keep_all_tokens or sym.keep_all_tokens:
         return True
-    owner = grammar._defs.get(sym.rule)
-    return bool(owner and owner[2].keep_all_tokens)
+    return grammar.keeps_all_tokens(sym.rule)
 
 
 def placeholders(grammar: Grammar, sym: int, kept: bool = True) -> int:
