@@ -136,9 +136,15 @@ class Renderer:
                 key = (psym, ptext, sym, t)
                 cached = pair_ok.get(key) if psym in fixed and sym in fixed else None
                 if cached is None:
-                    # the previous token, what precedes it (for lookbehinds) and this one
+                    # the previous token, what precedes it (for lookbehinds) and this one;
+                    # a separator is needed only where it makes the previous token lex
+                    # right (else the basic lexer is wrong here and the parser's context
+                    # decides, as with a contextual lexer)
                     lo = max(0, pstart - _CONTEXT)
-                    cached = self._lexes_as(text[lo:] + t, pstart - lo, psym, len(ptext))
+                    before = text[lo:]
+                    cached = self._lexes_as(before + t, pstart - lo, psym, len(ptext))
+                    if not cached:
+                        cached = not self._lexes_as(before + sep + t, pstart - lo, psym, len(ptext))
                     if psym in fixed and sym in fixed:
                         pair_ok[key] = cached
                 wanted = prose and not (t[0] in _NO_SPACE_BEFORE or ptext[-1] in _NO_SPACE_AFTER)

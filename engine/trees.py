@@ -69,7 +69,8 @@ def placeholders(grammar: Grammar, sym: int, kept: bool = True) -> int:
 def to_lark(sampler: Sampler, derivation: Derivation) -> Tree[Token] | Token:
     """The derivation as the tree Lark's parser gives for its text.
 
-    Like lark, a start rule inlined by ``?`` down to one token gives the token.
+    Each token's ``start_pos`` is its index in ``derivation.tokens``. Like lark,
+    a start rule inlined by ``?`` down to one token gives the token.
     """
     grammar = sampler.grammar
     syms = grammar.symbols
@@ -86,7 +87,8 @@ def to_lark(sampler: Sampler, derivation: Derivation) -> Tree[Token] | Token:
         if s.kind is Kind.TERM:
             if kept or _keep_all(grammar, s):
                 sym, text = tokens[node.token]
-                done[id(node)] = [Token(type_of[sym], text)]
+                # start_pos holds the token's index in the derivation, for slot filling
+                done[id(node)] = [Token(type_of[sym], text, start_pos=node.token)]
             else:
                 done[id(node)] = []
             continue
