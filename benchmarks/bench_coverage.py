@@ -79,6 +79,7 @@ from bench_engine import (  # a sibling script, not a package
     load_subject,
     loadavg,
     to_fuzzingbook,
+    write_markdown,
 )
 
 GRAMMARS = ("arith", "json", "lark")
@@ -851,12 +852,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     print(render_text(rows, contexts, settings))
     if args.markdown:
-        md = render_markdown(rows, contexts, settings)
-        if args.markdown == "-":
-            sys.stdout.write(md)
-        else:
-            Path(args.markdown).write_text(md, encoding="utf-8")
-            print(f"\nwrote {args.markdown}", file=sys.stderr)
+        write_markdown(render_markdown(rows, contexts, settings), args.markdown)
     return 0
 
 

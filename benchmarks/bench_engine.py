@@ -1199,13 +1199,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     opts.load_after = loadavg()
     print(render_text(results, opts))
     if args.markdown:
-        md = render_markdown(results, opts)
-        if args.markdown == "-":
-            sys.stdout.write(md)
-        else:
-            Path(args.markdown).write_text(md, encoding="utf-8")
-            print(f"\nwrote {args.markdown}", file=sys.stderr)
+        write_markdown(render_markdown(results, opts), args.markdown)
     return 0
+
+
+def write_markdown(md: str, target: str) -> None:
+    """Write a benchmark's Markdown section to ``target`` (``-``: standard output)."""
+    if target == "-":
+        sys.stdout.write(md)
+    else:
+        Path(target).write_text(md, encoding="utf-8")
+        print(f"\nwrote {target}", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -137,15 +137,20 @@ def _check_expr(node: ast.AST, source: str) -> None:
                 raise _unsafe(sub, "a string outside Fraction('...')")
 
 
-def _validate(source: str) -> list[ast.Assign]:
+def _parse(source: str, what: str) -> ast.Module:
+    """``source`` parsed, after checking it is a string of bounded length."""
     if not isinstance(source, str):
-        raise InvalidArgument(f"trace must be a str, got {type(source).__name__}")
+        raise InvalidArgument(f"{what} must be a str, got {type(source).__name__}")
     if len(source) > MAX_SOURCE:
-        raise UnsafeTrace(f"trace is too long ({len(source)} > {MAX_SOURCE} characters)")
+        raise UnsafeTrace(f"{what} is too long ({len(source)} > {MAX_SOURCE} characters)")
     try:
-        tree = ast.parse(source, mode="exec")
+        return ast.parse(source, mode="exec")
     except SyntaxError as err:
-        raise TraceError(f"trace syntax error at line {err.lineno}: {err.msg}") from None
+        raise TraceError(f"{what} syntax error at line {err.lineno}: {err.msg}") from None
+
+
+def _validate(source: str) -> list[ast.Assign]:
+    tree = _parse(source, "trace")
     if len(tree.body) > MAX_STATEMENTS:
         raise UnsafeTrace(f"trace has too many statements ({len(tree.body)})")
     body: list[ast.Assign] = []
@@ -391,14 +396,7 @@ def _check_sympy_node(node: ast.AST, small: set[str]) -> None:
 
 def run_sympy_source(source: str) -> dict[str, Any]:
     """Validate then execute a sympy trace with no builtins; returns its namespace."""
-    if not isinstance(source, str):
-        raise InvalidArgument(f"sympy trace must be a str, got {type(source).__name__}")
-    if len(source) > MAX_SOURCE:
-        raise UnsafeTrace(f"sympy trace is too long ({len(source)} characters)")
-    try:
-        tree = ast.parse(source, mode="exec")
-    except SyntaxError as err:
-        raise TraceError(f"sympy trace syntax error at line {err.lineno}: {err.msg}") from None
+    tree = _parse(source, "sympy trace")
     tree.body = _check_sympy(tree)
     printed: list[tuple[Any, ...]] = []
     namespace: dict[str, Any] = {
