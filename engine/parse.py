@@ -109,7 +109,10 @@ class DerivationParser:
         self.text = text
         self.lark = Lark(text, **options)
         for name, td in loaded.terminals.items():
-            mine = self.lark.get_terminal(self._names[name])
+            try:
+                mine = self.lark.get_terminal(self._names[name])
+            except KeyError:  # not used from this start rule: lark drops it
+                continue
             if _plain(mine.pattern.to_regexp()) != _plain(td.pattern.to_regexp()):
                 raise GramgenError(
                     f"internal: terminal {name} was rewritten as /{mine.pattern.to_regexp()}/, "

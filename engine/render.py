@@ -114,15 +114,22 @@ class Renderer:
         English is written (none before ``.,;:!?)]}%`` nor after ``([{$``), and
         wherever ``minimal`` needs one.
         """
-        spacing = spacing or self.spacing
         toks = self.layout(tokens)
-        sep = self.separator
-        if sep is None:
+        if self.separator is None:
             return "".join(t for _, t in toks)
-        if spacing == "always":
-            return self._spaced(toks, sep)
-        prose = spacing == "prose"
-        parts: list[str] = []
+        if (spacing or self.spacing) == "always":
+            return self._spaced(toks, self.separator)
+        seps = self.separators(toks, spacing=spacing)
+        return "".join(s + t for s, (_, t) in zip(seps, toks, strict=True))
+
+    def separators(
+        self, toks: Sequence[tuple[int, str]], *, spacing: str | None = None
+    ) -> list[str]:
+        """The separator written before each of ``toks`` (laid out already) by
+        :meth:`join` in ``minimal`` or ``prose`` spacing."""
+        sep = self.separator or ""
+        prose = (spacing or self.spacing) == "prose"
+        out: list[str] = []
         text = ""
         prev: tuple[int, str, int] | None = None  # sym, text, start offset
         fixed = self._fixed
@@ -130,7 +137,9 @@ class Renderer:
         nl = self.nl_type if self.indenter is not None else None
         for sym, t in toks:
             if not t:
+                out.append("")
                 continue
+            gap = ""
             if prev is not None:
                 psym, ptext, pstart = prev
                 key = (psym, ptext, sym, t)
@@ -149,12 +158,12 @@ class Renderer:
                         pair_ok[key] = cached
                 wanted = prose and not (t[0] in _NO_SPACE_BEFORE or ptext[-1] in _NO_SPACE_AFTER)
                 if (wanted or not cached) and not (nl is not None and self.type_of[psym] == nl):
-                    parts.append(sep)
+                    gap = sep
                     text += sep
+            out.append(gap)
             prev = (sym, t, len(text))
-            parts.append(t)
             text += t
-        return text
+        return out
 
     def _spaced(self, toks: Sequence[tuple[int, str]], sep: str) -> str:
         nl = self.nl_type if self.indenter is not None else None

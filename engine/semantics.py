@@ -1,338 +1,393 @@
-"""Semantic actions: give a grammar's derivations meaning, choose their numbers, verify answers.
+"""Semantic actions: what a problem family's derivations mean.
 
 A *family* is a ``.lark`` grammar with a Python module of the same name beside
-it, holding a :class:`Semantics` subclass: a ``lark.Transformer`` whose methods,
+it holding one :class:`Semantics` subclass: a ``lark.Transformer`` whose methods,
 named after rules, aliases and terminals, compute each node's value from its
-children. The same actions run twice:
+children. The actions build a *model* of the problem:
 
-* **build**: on the tree of a fresh derivation, where every number slot is a
-  sympy symbol. The actions' arithmetic builds the answer as an expression; the
-  solver chooses slot values that meet every domain *by construction*
-  (:mod:`gramgen.solvers.construct`), and the slots are filled in;
-* **check**: on the tree parsed back from the rendered text, where the slots
-  are the numbers written there. The same arithmetic gives the answer again,
-  exactly, and it must equal the one computed at build time.
+* number slots written in the text (``self.number``: drawn from a range;
+  ``self.result``: computed from other quantities, e.g. the 26 of "I triple it
+  and add 5 and get 26");
+* quantities that are not written (``self.unknown``: "think of a number"),
+  intermediate quantities (``self.let``) and stated equations (``self.equation``);
+* bindings: people, pronouns, verbs, nouns and words from lexicons, each bound to
+  a *role* so that ``{name}`` in three sentences is one name and the pronouns,
+  verbs, articles and plurals agree with it;
+* solution steps (``self.step``) and the answer (what the root action returns).
 
-Names, pronouns and nouns are *bindings*: every slot bound to role ``"a"`` is
-the same person, and pronouns and plurals agree with the person and the count
-(``inflect`` does the English).
+The actions run once per derivation *structure* (the alternatives taken), on
+sympy symbols; :mod:`gramgen.family` solves the model once, then fills numbers
+chosen by the solver (constraints met by construction) into every derivation
+of that structure. Checking a finished problem parses its text back with the
+grammar, rebuilds the model from the parse and solves it with the numbers the
+text states.
+
+Actions must not depend on the text of a terminal (which of "has"/"owns" was
+drawn): write meaning-bearing choices as rule alternatives with aliases.
 """
 
 from __future__ import annotations
 
-import importlib.util
-import random
-from collections.abc import Iterator, Mapping, Sequence
+import csv
+import functools
+import json
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 from typing import Any, ClassVar
 
 from lark import Token, Transformer
-from lark.exceptions import VisitError
 
-from .derive import item_seed
-from .errors import GramgenError, InvalidArgument, SemanticError
-from .grammar import Grammar
-from .parse import DerivationParser, ParseFailed
-from .sample import Sampler
-from .trees import to_lark
+from .errors import InvalidArgument
 
-__all__ = ["Family", "Problem", "Semantics"]
+__all__ = [
+    "PEOPLE",
+    "STYLES",
+    "Model",
+    "Semantics",
+    "format_number",
+    "load_lexicon",
+    "parse_number",
+]
 
-PEOPLE = (
+#: Names and pronoun sets the person slots draw from (distinct people per role).
+PEOPLE: tuple[tuple[str, str], ...] = (
     ("Ava", "she"), ("Ben", "he"), ("Chloe", "she"), ("Diego", "he"), ("Emma", "she"),
     ("Farid", "he"), ("Grace", "she"), ("Hiro", "he"), ("Isla", "she"), ("Jamal", "he"),
     ("Kira", "she"), ("Liam", "he"), ("Maya", "she"), ("Noah", "he"), ("Olga", "she"),
     ("Pedro", "he"), ("Quinn", "they"), ("Rosa", "she"), ("Sam", "they"), ("Tomas", "he"),
+    ("Uma", "she"), ("Victor", "he"), ("Wen", "she"), ("Yusuf", "he"), ("Zara", "she"),
+    ("Aiden", "he"), ("Bea", "she"), ("Carlos", "he"), ("Dana", "she"), ("Eli", "he"),
 )  # fmt: skip
 
-_PRONOUNS = {
-    "he": {"subject": "he", "object": "him", "possessive": "his"},
-    "she": {"subject": "she", "object": "her", "possessive": "her"},
-    "they": {"subject": "they", "object": "them", "possessive": "their"},
+PRONOUNS = {
+    "he": {"subject": "he", "object": "him", "possessive": "his", "reflexive": "himself"},
+    "she": {"subject": "she", "object": "her", "possessive": "her", "reflexive": "herself"},
+    "they": {"subject": "they", "object": "them", "possessive": "their", "reflexive": "themself"},
 }
 
+#: How a number is written: ``int`` 1250, ``comma`` 1,250, ``decimal`` 2.5,
+#: ``money`` $2.50 ($12 when whole), ``cents`` $12.00, ``fraction`` 3/4,
+#: ``mixed`` 1 1/2, ``percent`` 25%, ``words`` twelve.
+STYLES = ("int", "comma", "decimal", "money", "cents", "fraction", "mixed", "percent", "words")
+
+
+def _decimal(v: Fraction, places: int | None = None) -> str:
+    sign = "-" if v < 0 else ""
+    v = abs(v)
+    if places is None:  # the fewest places that show v exactly
+        places = next((p for p in range(13) if (v * 10**p).denominator == 1), -1)
+        if places < 0:
+            raise InvalidArgument(f"{v} has no terminating decimal")
+    scaled = v * 10**places
+    if scaled.denominator != 1:
+        raise InvalidArgument(f"{v} has no terminating decimal with {places} places")
+    digits = str(scaled.numerator).rjust(places + 1, "0")
+    whole, frac = digits[: len(digits) - places], digits[len(digits) - places :]
+    return sign + whole + ("." + frac if places else "")
+
+
+@functools.cache
+def _words() -> dict[int, str]:
+    import inflect
+
+    eng = inflect.engine()
+    return {n: str(eng.number_to_words(n)) for n in range(0, 1001)}
+
+
+@functools.cache
+def _from_words() -> dict[str, int]:
+    return {w: n for n, w in _words().items()}
+
+
+def format_number(value: Any, style: str = "int") -> str:
+    """The text of ``value`` written in ``style`` (one of :data:`STYLES`).
+
+    >>> format_number(Fraction(5, 2), "money"), format_number(1250, "comma")
+    ('$2.50', '1,250')
+    """
+    v = Fraction(value)
+    if style in ("int", "comma", "words") and v.denominator != 1:
+        raise InvalidArgument(f"{v} is not whole; it cannot be written in style {style!r}")
+    if style == "int":
+        return str(v.numerator)
+    if style == "comma":
+        return f"{v.numerator:,}"
+    if style == "words":
+        if not 0 <= v <= 1000:
+            raise InvalidArgument(f"{v} is outside 0..1000 and cannot be written in words")
+        return _words()[v.numerator]
+    if style == "decimal":
+        return _decimal(v)
+    if style == "money":
+        return "$" + (f"{v.numerator:,}" if v.denominator == 1 else _decimal(v, 2))
+    if style == "cents":
+        return "$" + _decimal(v, 2)
+    if style == "fraction":
+        return str(v.numerator) if v.denominator == 1 else f"{v.numerator}/{v.denominator}"
+    if style == "mixed":
+        whole, rest = divmod(v.numerator, v.denominator)
+        if rest == 0:
+            return str(whole)
+        frac = f"{rest}/{v.denominator}"
+        return f"{whole} {frac}" if whole else frac
+    if style == "percent":
+        return _decimal(v) + "%"
+    raise InvalidArgument(f"unknown number style {style!r}; expected one of {STYLES}")
+
+
+_NUMBER = re.compile(r"\$?\s*(-?[\d,]*\.?\d+)\s*%?")
+
+
+def parse_number(text: str) -> Fraction:
+    """The value of a number as written in a problem (any of :data:`STYLES`).
+
+    >>> parse_number("$1,250.50"), parse_number("1 1/2"), parse_number("twelve")
+    (Fraction(2501, 2), Fraction(3, 2), Fraction(12, 1))
+    """
+    t = text.strip()
+    words = _from_words().get(t.lower())
+    if words is not None:
+        return Fraction(words)
+    m = re.fullmatch(r"(?:(\d+)\s+)?(\d+)\s*/\s*(\d+)", t)
+    if m:
+        return Fraction(int(m.group(1) or 0)) + Fraction(int(m.group(2)), int(m.group(3)))
+    m = _NUMBER.fullmatch(t)
+    if not m:
+        raise InvalidArgument(f"{text!r} is not a number")
+    return Fraction(m.group(1).replace(",", ""))
+
+
+def load_lexicon(spec: str | Path | Sequence[str]) -> tuple[str, ...]:
+    """Words for a lexicon: a sequence, or a data file ``path.csv:column``,
+    ``path.jsonl:field`` or ``path.txt`` (one entry a line). Blank entries are
+    skipped and duplicates kept once, in file order."""
+    if not isinstance(spec, str | Path):
+        words = [str(w).strip() for w in spec]
+    else:
+        text = str(spec)
+        path_text, _, column = text.rpartition(":") if ":" in text[2:] else (text, "", "")
+        path = Path(path_text)
+        if not path.is_file():
+            raise InvalidArgument(f"lexicon file {path} does not exist")
+        suffix = path.suffix.lower()
+        if suffix in (".csv", ".tsv"):
+            with path.open(newline="", encoding="utf-8") as fh:
+                reader = csv.DictReader(fh, delimiter="\t" if suffix == ".tsv" else ",")
+                if not column or column not in (reader.fieldnames or []):
+                    raise InvalidArgument(
+                        f"lexicon {text}: name a column of {path.name} after a colon, one of "
+                        f"{reader.fieldnames}"
+                    )
+                words = [row[column] or "" for row in reader]
+        elif suffix in (".jsonl", ".json"):
+            words = []
+            for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                if not line.strip():
+                    continue
+                try:
+                    row = json.loads(line)
+                except json.JSONDecodeError as err:
+                    raise InvalidArgument(f"{path}:{n}: not JSON: {err.msg}") from None
+                if not isinstance(row, dict) or column not in row:
+                    raise InvalidArgument(f"{path}:{n}: no field {column!r}")
+                words.append(str(row[column]))
+        else:
+            words = path.read_text(encoding="utf-8").splitlines()
+        words = [w.strip() for w in words]
+    out = tuple(dict.fromkeys(w for w in words if w))
+    if not out:
+        raise InvalidArgument(f"lexicon {spec!r} has no entries")
+    return out
+
 
 @dataclass
-class _Slot:
+class Slot:
+    """A token of the derivation whose text is filled per problem."""
+
     index: int  # in derivation.tokens
-    kind: str  # number | name | pronoun | noun
+    kind: str  # number | name | pronoun | verb | noun | word | article
     role: str = ""
-    symbol: Any = None
-    form: str = ""
-    count: Any = None
-    capital: bool = False
+    name: str = ""  # quantity name (numbers)
+    style: str = "int"
+    form: str = ""  # pronoun form
+    count: Any = None  # nouns: a quantity name or a constant
+    lexicon: str = ""
 
 
 @dataclass
-class Problem:
-    """What the build pass learned: slots, the answer expression, domains, steps."""
+class Model:
+    """What the actions built for one derivation structure."""
 
-    slots: list[_Slot] = field(default_factory=list)
-    ranges: dict[str, tuple[int, int]] = field(default_factory=dict)
-    quantities: dict[str, Any] = field(default_factory=dict)  # name -> expression
-    whole: set[str] = field(default_factory=set)
-    steps: list[tuple[str, str]] = field(default_factory=list)  # (template, quantity)
-    nouns: dict[str, str] = field(default_factory=dict)
+    slots: list[Slot] = field(default_factory=list)
+    free: dict[str, tuple[Fraction, Fraction, Fraction]] = field(default_factory=dict)
+    written: list[str] = field(default_factory=list)  # quantities the text states
+    unknowns: list[str] = field(default_factory=list)  # chosen first, not written
+    relations: list[tuple[Any, Any]] = field(default_factory=list)  # lhs = rhs (sympy)
+    domains: dict[str, tuple[str, Fraction | None, Fraction | None]] = field(default_factory=dict)
+    lets: list[str] = field(default_factory=list)
+    steps: list[str] = field(default_factory=list)
+    answer: Any = None
+    lexicons: dict[str, str] = field(default_factory=dict)  # role -> lexicon
 
 
 class Semantics(Transformer[Token, Any]):
     """Base class for a family's actions. Subclass it beside the grammar.
 
-    In an action, ``self.number(tok, lo, hi)`` is a number slot, ``self.person(tok,
-    role)`` a name, ``self.pronoun(tok, role, form)`` a pronoun, ``self.noun(tok,
-    role, count)`` a noun that agrees with ``count``; ``self.let(name, expr,
-    whole=True)`` names an intermediate quantity (and requires it whole and
-    positive), ``self.step(text, name)`` adds a solution step. The root action
-    returns the answer.
+    Class attributes describe the family: ``topic`` (default: the folder the
+    grammar is in), ``title``, ``levels`` (difficulty levels; a grammar may
+    define rules ``level1``..``levelN`` as their start rules), ``lexicons``
+    (role -> words, or a data file; see :func:`load_lexicon`), ``answer_style``
+    (how the answer is written, one of :data:`STYLES`) and ``answer_unit`` (a
+    noun role or word that follows the answer, as in "39 pencils").
+
+    In actions, ``self.level`` is the difficulty level being generated (1 is
+    easiest). The root action returns the answer (an expression).
     """
 
-    nouns: ClassVar[Mapping[str, Sequence[str]]] = {}
+    topic: ClassVar[str] = ""
+    title: ClassVar[str] = ""
+    levels: ClassVar[int] = 3
+    lexicons: ClassVar[Mapping[str, Any]] = {}
+    answer_style: ClassVar[str] = "int"
+    answer_domain: ClassVar[str] = "whole"  # whole | integer | rational | positive
+    answer_unit: ClassVar[str] = ""
 
-    def __init__(self, mode: str) -> None:
+    def __init__(self, level: int = 1) -> None:
         super().__init__(visit_tokens=True)
-        self.mode = mode
-        self.problem = Problem()
+        self.level = level
+        self.model = Model()
         self._count = 0
 
-    # -- slots ---------------------------------------------------------------------------
+    # -- numbers -------------------------------------------------------------------------
 
-    def number(self, tok: Token, lo: int = 1, hi: int = 20) -> Any:
-        """A number written in the text: a symbol when building, its value when checking."""
-        if self.mode == "check":
-            return Fraction(str(tok))
+    def _symbol(self, name: str | None, *, integer: bool = False) -> Any:
         import sympy  # type: ignore[import-untyped, unused-ignore]
 
-        name = f"n{self._count}"
-        self._count += 1
-        sym = sympy.Symbol(name, integer=True, positive=True)
-        self.problem.slots.append(_Slot(int(tok.start_pos or 0), "number", symbol=sym))
-        self.problem.ranges[name] = (lo, hi)
+        if name is None:
+            name = f"n{self._count}"
+            self._count += 1
+        taken = {s.name for s in self.model.slots} | set(self.model.free)
+        taken |= set(self.model.unknowns) | set(self.model.lets) | set(self.model.written)
+        if name in taken or name == "answer":
+            raise InvalidArgument(f"quantity name {name!r} is used twice in one problem")
+        return sympy.Symbol(name, real=True)
+
+    def number(
+        self,
+        tok: Token,
+        lo: Any = 1,
+        hi: Any = 20,
+        *,
+        step: Any = 1,
+        name: str | None = None,
+        style: str = "int",
+    ) -> Any:
+        """A number written in the text, drawn from ``lo..hi`` in steps of ``step``."""
+        lo_, hi_, step_ = Fraction(lo), Fraction(hi), Fraction(step)
+        if not (lo_ <= hi_ and step_ > 0):
+            raise InvalidArgument(f"number range needs lo <= hi and step > 0, got {lo}, {hi}")
+        sym = self._symbol(name)
+        self.model.free[sym.name] = (lo_, hi_, step_)
+        self.model.written.append(sym.name)
+        self.model.slots.append(Slot(int(tok.start_pos or 0), "number", name=sym.name, style=style))
         return sym
 
-    def person(self, tok: Token, role: str) -> str:
+    def result(
+        self,
+        tok: Token,
+        expr: Any,
+        *,
+        name: str | None = None,
+        style: str = "int",
+        domain: str = "whole",
+        hi: Any = None,
+    ) -> Any:
+        """A number written in the text whose value is ``expr`` of other quantities."""
+        sym = self._symbol(name)
+        self.model.written.append(sym.name)
+        self.model.relations.append((sym, expr))
+        self.model.domains[sym.name] = (domain, None, None if hi is None else Fraction(hi))
+        self.model.slots.append(Slot(int(tok.start_pos or 0), "number", name=sym.name, style=style))
+        return sym
+
+    def unknown(self, name: str, lo: Any = 1, hi: Any = 20, *, step: Any = 1) -> Any:
+        """A quantity the text does not state (chosen first from ``lo..hi``)."""
+        sym = self._symbol(name)
+        self.model.free[name] = (Fraction(lo), Fraction(hi), Fraction(step))
+        self.model.unknowns.append(name)
+        return sym
+
+    def let(self, name: str, expr: Any, *, domain: str = "whole", hi: Any = None) -> Any:
+        """Name an intermediate quantity ``name = expr`` that must lie in ``domain``
+        (``whole``: a positive whole number, ``integer``, ``rational``: positive
+        rational, ``nonnegative``: a whole number >= 0, ``any``)."""
+        sym = self._symbol(name)
+        self.model.lets.append(name)
+        self.model.relations.append((sym, expr))
+        self.model.domains[name] = (domain, None, None if hi is None else Fraction(hi))
+        return sym
+
+    def equation(self, lhs: Any, rhs: Any) -> None:
+        """A relation the text states (``lhs = rhs``)."""
+        self.model.relations.append((lhs, rhs))
+
+    def step(self, text: str) -> None:
+        """A solution step. ``{q}`` is the value of quantity ``q`` (or ``answer``),
+        ``{role}`` the person or word bound to ``role`` (a noun role is plural,
+        ``{role:1}`` singular). Arithmetic written as ``a + b = c`` is checked."""
+        self.model.steps.append(text)
+
+    @staticmethod
+    def tokens(children: Sequence[Any], type_: str = "NUM") -> list[Token]:
+        """The tokens of terminal ``type_`` among a rule's children (in order)."""
+        return [c for c in children if isinstance(c, Token) and c.type == type_]
+
+    # -- bindings ------------------------------------------------------------------------
+
+    def _bind(self, tok: Token, kind: str, role: str, **extra: Any) -> str:
+        self.model.slots.append(Slot(int(tok.start_pos or 0), kind, role=role, **extra))
+        return role
+
+    def person(self, tok: Token, role: str = "a") -> str:
         """A person's name; every name bound to ``role`` is the same person."""
-        if self.mode == "build":
-            self.problem.slots.append(_Slot(int(tok.start_pos or 0), "name", role=role))
-        return role
+        return self._bind(tok, "name", role)
 
-    def pronoun(self, tok: Token, role: str, form: str = "subject") -> str:
-        """A pronoun for the person bound to ``role`` (subject, object or possessive)."""
-        if self.mode == "build":
-            slot = _Slot(int(tok.start_pos or 0), "pronoun", role=role, form=form)
-            self.problem.slots.append(slot)
-        return role
+    def pronoun(self, tok: Token, role: str = "a", form: str = "subject") -> str:
+        """A pronoun (subject, object, possessive, reflexive) for the person ``role``."""
+        if form not in PRONOUNS["he"]:
+            raise InvalidArgument(f"pronoun form must be one of {sorted(PRONOUNS['he'])}")
+        return self._bind(tok, "pronoun", role, form=form)
 
-    def verb(self, tok: Token, role: str, *, after_pronoun: bool = True) -> str:
-        """A present-tense verb that agrees with the person bound to ``role`` when its
-        subject is that person's pronoun (``she finds``, ``they find``); the grammar's
-        terminal must accept both forms."""
-        if self.mode == "build" and after_pronoun:
-            slot = _Slot(int(tok.start_pos or 0), "verb", role=role, form=str(tok))
-            self.problem.slots.append(slot)
-        return role
+    def verb(self, tok: Token, role: str = "a") -> str:
+        """A present-tense verb whose subject is the pronoun of ``role``: it agrees
+        (``she finds``, ``they find``). The terminal must accept both forms."""
+        return self._bind(tok, "verb", role)
 
-    def noun(self, tok: Token, role: str, count: Any = 2) -> str:
-        """A noun for the thing bound to ``role``, singular or plural as ``count`` says."""
-        if self.mode == "build":
-            slot = _Slot(int(tok.start_pos or 0), "noun", role=role, count=count)
-            self.problem.slots.append(slot)
-        return role
-
-    # -- quantities and steps --------------------------------------------------------------
-
-    def let(self, name: str, expr: Any, *, whole: bool = True) -> Any:
-        """Name an intermediate quantity; ``whole`` requires it a positive whole number."""
-        if self.mode == "build":
-            self.problem.quantities[name] = expr
-            if whole:
-                self.problem.whole.add(name)
-        return expr
-
-    def step(self, text: str, name: str) -> None:
-        """A solution step: ``text`` with ``{quantity}`` fields, computing ``name``."""
-        if self.mode == "build":
-            self.problem.steps.append((text, name))
-
-
-def _load_actions(grammar_path: Path) -> type[Semantics]:
-    module_path = grammar_path.with_suffix(".py")
-    if not module_path.is_file():
-        raise InvalidArgument(f"no semantic actions beside {grammar_path}: expected {module_path}")
-    spec = importlib.util.spec_from_file_location(
-        f"gramgen_family_{grammar_path.stem}", module_path
-    )
-    if spec is None or spec.loader is None:
-        raise InvalidArgument(f"cannot load semantic actions from {module_path}")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    found = [
-        v
-        for v in vars(module).values()
-        if isinstance(v, type) and issubclass(v, Semantics) and v is not Semantics
-    ]
-    if len(found) != 1:
-        raise InvalidArgument(
-            f"{module_path} must define exactly one Semantics subclass, found {len(found)}"
-        )
-    return found[0]
-
-
-class Family:
-    """A problem family: a grammar and its actions; generates and checks problems."""
-
-    def __init__(self, path: str | Path, **options: Any) -> None:
-        self.path = Path(path)
-        self.grammar = Grammar.from_file(self.path, **options)
-        self.actions = _load_actions(self.path)
-        self.sampler = Sampler(self.grammar, spacing="prose")
-        self.parser = DerivationParser(self.sampler)
-        self._constructors: dict[tuple[int, ...], Any] = {}
-
-    def _run(self, mode: str, tree: Any) -> tuple[Semantics, Any]:
-        actions = self.actions(mode)
-        try:
-            return actions, actions.transform(tree)
-        except VisitError as err:
-            raise SemanticError(
-                f"{self.path.name}: action for {err.rule!r} raised "
-                f"{type(err.orig_exc).__name__}: {err.orig_exc}"
-            ) from err.orig_exc
-
-    def generate(self, n: int, *, seed: int = 0) -> Iterator[dict[str, Any]]:
-        """``n`` verified problems, item *i* depending only on ``(seed, i)``."""
-        for i in range(n):
-            yield self.item(seed, i)
-
-    def item(self, seed: int, index: int) -> dict[str, Any]:
-        """Problem number ``index`` of the run seeded ``seed``, verified."""
-        # gramgen.solvers lives in solvers/; mypy cannot follow the package-dir mapping
-        from gramgen.solvers import (  # type: ignore[import-not-found, unused-ignore]
-            Domain,
-        )
-        from gramgen.solvers import (  # type: ignore[import-not-found, unused-ignore]
-            Problem as SolverProblem,
-        )
-        from gramgen.solvers import (  # type: ignore[import-not-found, unused-ignore]
-            Sampler as Construct,
+    def noun(self, tok: Token, role: str, count: Any = 2, *, lexicon: str | None = None) -> str:
+        """A noun from a lexicon bound to ``role``, singular or plural as ``count``
+        (a number, or a quantity) says. Roles drawing on one lexicon get distinct words."""
+        name = getattr(count, "name", None)
+        return self._bind(
+            tok, "noun", role, count=name if name else Fraction(count), lexicon=lexicon or role
         )
 
-        s = item_seed(seed, index)
-        rng = random.Random(s)
-        smp = self.sampler.item(seed, index)
-        if smp is None:
-            raise GramgenError(f"{self.path.name}: item {index} has no derivation that re-parses")
-        d = smp.derivation
-        actions, answer = self._run("build", to_lark(self.sampler, d))
-        prob = actions.problem
-        key = tuple(d.path)
-        construct = self._constructors.get(key)
-        if construct is None:
-            names = {slot.symbol.name for slot in prob.slots if slot.kind == "number"}
-            relations = [f"answer = {answer}"]
-            relations += [f"{q} = {e}" for q, e in prob.quantities.items()]
-            domains = {q: Domain(kind="integer", positive=True) for q in prob.whole}
-            domains["answer"] = Domain(kind="integer", positive=True)
-            problem = SolverProblem(
-                relations=tuple(relations),
-                knowns=dict.fromkeys(names, 1),
-                unknowns=("answer", *prob.quantities),
-                answer="answer",
-                domains=domains,
-            )
-            free = {q: Domain.between(lo, hi) for q, (lo, hi) in prob.ranges.items()}
-            construct = Construct.from_problem(problem, free)
-            self._constructors[key] = construct
-        chosen = construct.sample(rng)
-        values = {**chosen.knowns, **chosen.values}
-        tokens = list(d.tokens)
-        people = rng.sample(PEOPLE, k=len(PEOPLE))
-        who: dict[str, tuple[str, str]] = {}
-        for slot in prob.slots:
-            if slot.kind in ("name", "pronoun") and slot.role not in who:
-                who[slot.role] = people[len(who)]
-        nouns = {
-            role: options[rng.randrange(len(options))]
-            for role, options in self.actions.nouns.items()
-        }
-        for slot in sorted(prob.slots, key=lambda sl: sl.index):
-            sym, _ = tokens[slot.index]
-            prev = next((t for _, t in reversed(tokens[: slot.index]) if t), "")
-            slot.capital = not prev or prev[-1] in ".!?"
-            tokens[slot.index] = (sym, _slot_text(slot, values, who, nouns))
-        d.tokens = tokens
-        text, _repaired, reason = self.sampler.render(d)
-        if text is None:
-            raise GramgenError(f"{self.path.name}: item {index} does not re-parse: {reason}")
-        value = values["answer"]
-        steps = [tpl.format(**{k: _fmt(v) for k, v in values.items()}) for tpl, _ in prob.steps]
-        record = {
-            "question": text,
-            "answer": _fmt(value),
-            "steps": steps,
-            "family": self.path.stem,
-            "seed": s,
-            "index": index,
-            "path": list(d.path),
-        }
-        check = self.check(record)
-        if check is not None:
-            raise GramgenError(f"{self.path.name}: item {index} failed its own check: {check}")
-        return record
+    def word(self, tok: Token, role: str, *, lexicon: str | None = None) -> str:
+        """A word (or phrase) from a lexicon bound to ``role``, as written there."""
+        return self._bind(tok, "word", role, lexicon=lexicon or role)
 
-    def check(self, record: dict[str, Any]) -> str | None:
-        """None if the record's question, parsed back, gives its answer; else what is wrong."""
-        try:
-            d = self.parser.parse(str(record["question"]))
-        except ParseFailed as err:
-            return f"the question does not parse: {err}"
-        _, answer = self._run("check", to_lark(self.sampler, d))
-        if Fraction(answer) != Fraction(str(record["answer"])):
-            return (
-                f"the question gives {_fmt(Fraction(answer))}, the record says {record['answer']}"
-            )
-        return None
+    def article(self, tok: Token, role: str) -> str:
+        """``a`` or ``an``, agreeing with the noun bound to ``role`` (singular)."""
+        return self._bind(tok, "article", role)
 
 
-def _fmt(v: Any) -> str:
-    f = Fraction(v)
-    return str(f.numerator) if f.denominator == 1 else f"{f.numerator}/{f.denominator}"
-
-
-def _third_person(base: str) -> str:
-    """``find`` -> ``finds``, ``watch`` -> ``watches``, ``carry`` -> ``carries``."""
-    if base == "have":
-        return "has"
-    if base.endswith(("s", "sh", "ch", "x", "z", "o")):
-        return base + "es"
-    if len(base) > 1 and base.endswith("y") and base[-2] not in "aeiou":
-        return base[:-1] + "ies"
-    return base + "s"
-
-
-def _slot_text(
-    slot: _Slot,
-    values: dict[str, Any],
-    who: dict[str, tuple[str, str]],
-    nouns: dict[str, str],
-) -> str:
-    if slot.kind == "number":
-        return _fmt(values[slot.symbol.name])
-    if slot.kind == "name":
-        return who[slot.role][0]
-    import inflect
-
-    if slot.kind == "pronoun":
-        word = _PRONOUNS[who[slot.role][1]][slot.form]
-        return word.capitalize() if slot.capital else word
-    if slot.kind == "verb":
-        base = str(inflect.engine().plural_verb(slot.form))
-        return base if who[slot.role][1] == "they" else _third_person(base)
-
-    count = slot.count
-    if not isinstance(count, int | Fraction):
-        count = values.get(getattr(count, "name", ""), 2)
-    engine = inflect.engine()
-    noun = nouns[slot.role]
-    return noun if Fraction(count) == 1 else str(engine.plural_noun(noun))
+def describe_domain(kind: str) -> str:
+    return {
+        "whole": "a positive whole number",
+        "nonnegative": "a whole number",
+        "integer": "an integer",
+        "rational": "a positive number",
+        "any": "any number",
+    }.get(kind, kind)

@@ -1,0 +1,1002 @@
+"""Problem families: a grammar and its semantic actions, generating verified problems.
+
+For each derivation *structure* (the alternatives taken) the actions run once on
+symbols (:mod:`gramgen.semantics`); the model is solved once and compiled
+(:mod:`gramgen.solvers`), so every problem of that structure costs a draw of
+numbers chosen by construction, an exact check of the instance, and filling
+the numbers, names and words into the derivation's tokens.
+
+The text of a problem is checked by parsing it back with the grammar, rebuilding
+the model from the parse, solving it with the numbers the text states and
+comparing the answer; its trace is run and its steps' arithmetic checked. That
+full check runs on the first problem of each *template* (structure and terminal
+texts; names, words and numbers aside), whose fill-ins are checked to lex as
+their terminals; :meth:`Family.check` (``gramgen check``) runs it on any record
+and ``verify="full"`` on every problem generated.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import functools
+import hashlib
+import importlib.util
+import inspect
+import random
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from lark import Token, Tree
+from lark.exceptions import VisitError
+
+from .derive import Derivation, RandomChooser, item_seed
+from .errors import GrammarError, GramgenError, InvalidArgument, SemanticError
+from .grammar import Grammar
+from .parse import DerivationParser, ParseFailed
+from .sample import Sampler
+from .semantics import (
+    PEOPLE,
+    PRONOUNS,
+    Model,
+    Semantics,
+    Slot,
+    format_number,
+    load_lexicon,
+    parse_number,
+)
+from .trees import to_lark
+
+__all__ = [
+    "Family",
+    "bundled_families",
+    "find_families",
+    "load_family",
+]
+
+FAMILIES_DIR = Path(__file__).parent.parent / "grammars" / "families"
+_LEVEL_RULE = re.compile(r"^[?!]?level(\d+)\s*(?:\.\s*-?\d+\s*)?:", re.MULTILINE)
+_ANSWER_NONE = "not enough information"
+
+
+def _version() -> str:
+    from . import __version__
+
+    return __version__
+
+
+# -- the solver side ------------------------------------------------------------------------
+
+
+def _domain(kind: str, hi: Fraction | None) -> Any:
+    from gramgen.solvers import Domain  # type: ignore[import-not-found, unused-ignore]
+
+    if kind == "whole":
+        return Domain(kind="integer", positive=True, hi=hi)
+    if kind == "nonnegative":
+        return Domain(kind="integer", nonnegative=True, hi=hi)
+    if kind == "integer":
+        return Domain(kind="integer", hi=hi)
+    if kind == "rational":
+        return Domain(kind="rational", positive=True, hi=hi)
+    if kind == "any":
+        return Domain(kind="rational", hi=hi)
+    raise InvalidArgument(
+        f"unknown domain {kind!r}; expected whole, nonnegative, integer, rational or any"
+    )
+
+
+def _relation(lhs: Any, rhs: Any) -> str:
+    return f"{lhs} = {rhs}"
+
+
+@dataclass
+class _Entry:
+    """Everything about one derivation structure, computed once."""
+
+    model: Model
+    construct: Any = None
+    error: str | None = None
+    check_skeleton: Any = None
+    trace_lines: list[tuple[str, str | None]] = field(default_factory=list)
+    trace_kind: str = "python"
+    droppable: list[Slot] | None = None
+    numbers: list[Slot] = field(default_factory=list)
+    others: list[Slot] = field(default_factory=list)
+    slot_index: frozenset[int] = frozenset()
+
+
+@dataclass
+class _Level:
+    name: str
+    number: int
+    sampler: Sampler
+    parser: DerivationParser | None = None
+    entries: dict[tuple[int, ...], _Entry] = field(default_factory=dict)
+    templates: dict[tuple[Any, ...], list[str] | str] = field(default_factory=dict)
+
+
+@dataclass
+class FamilyStats:
+    """Counts over a family's generation: full checks run, templates, rejections."""
+
+    items: int = 0
+    full_checks: int = 0
+    templates: int = 0
+    rejected: Counter[str] = field(default_factory=Counter)
+
+
+class Family:
+    """A problem family: a grammar, its actions and the solver behind them.
+
+    ``lexicons`` overrides the actions' lexicons by role (a list of words or a
+    data file ``path.csv:column``); ``people`` replaces the names drawn (pairs
+    of name and pronoun set ``he``/``she``/``they``).
+    """
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        lexicons: Mapping[str, Any] | None = None,
+        people: Sequence[tuple[str, str]] | None = None,
+        **options: Any,
+    ) -> None:
+        self.path = Path(path)
+        if not self.path.is_file():
+            raise InvalidArgument(f"family grammar {self.path} does not exist")
+        source = self.path.read_text(encoding="utf-8")
+        levels = sorted({int(m.group(1)) for m in _LEVEL_RULE.finditer(source)})
+        if levels and levels != list(range(1, len(levels) + 1)):
+            raise InvalidArgument(
+                f"{self.path}: level rules must be level1..levelN without gaps, found "
+                + ", ".join(f"level{n}" for n in levels)
+            )
+        self.actions = _load_actions(self.path)
+        module_text = self.path.with_suffix(".py").read_bytes()
+        self.sha256 = hashlib.sha256(source.encode() + b"\0" + module_text).hexdigest()
+        self.name = self.path.stem
+        self.topic = self.actions.topic or self.path.parent.name
+        doc = inspect.getdoc(self.actions) or ""
+        self.title = self.actions.title or (doc.splitlines()[0] if doc else self.name)
+        starts = [f"level{n}" for n in levels] or None
+        if starts:
+            options = {**options, "start": starts}
+        self.grammar = Grammar.from_file(self.path, **options)
+        _check_names(self.grammar, self.actions, self.path)
+        names = starts or [self.grammar.starts[0]]
+        self.levels = len(names) if starts else self.actions.levels
+        self._levels: dict[int, _Level] = {}
+        base = Sampler(self.grammar, start=names[0], spacing="prose", roundtrip=False)
+        for n in range(1, self.levels + 1):
+            name = names[n - 1] if starts else names[0]
+            smp = base if name == names[0] else Sampler(
+                self.grammar, start=name, spacing="prose", roundtrip=False
+            )
+            self._levels[n] = _Level(name, n, smp)
+        self.renderer = base.renderer
+        raw = {**self.actions.lexicons, **(lexicons or {})}
+        self.lexicons = {role: load_lexicon(words) for role, words in raw.items()}
+        self.people = tuple(people) if people is not None else PEOPLE
+        for name, pron in self.people:
+            if pron not in PRONOUNS:
+                raise InvalidArgument(f"person {name!r}: pronoun set must be he, she or they")
+        self._lexes: dict[tuple[int, str], bool] = {}
+        self.stats = FamilyStats()
+        self.relpath = _relative(self.path)
+
+    def __repr__(self) -> str:
+        return f"Family({self.name!r}, topic={self.topic!r}, levels={self.levels})"
+
+    # -- structures ----------------------------------------------------------------------
+
+    def _level(self, level: int) -> _Level:
+        lv = self._levels.get(level)
+        if lv is None:
+            raise InvalidArgument(
+                f"family {self.name!r} has difficulty levels 1..{self.levels}, not {level!r}"
+            )
+        return lv
+
+    def _transform(self, level: int, tree: Any, d: Derivation, lv: _Level) -> Semantics:
+        actions = self.actions(level)
+        try:
+            answer = actions.transform(tree)
+        except VisitError as err:
+            text = " ".join(t for _, t in d.tokens if t)
+            raise SemanticError(
+                f"{self.path.name}: action for {err.rule!r} raised "
+                f"{type(err.orig_exc).__name__}: {err.orig_exc} (derivation {d.path}: {text!r})"
+            ) from err.orig_exc
+        except InvalidArgument as err:
+            raise SemanticError(f"{self.path.name}: {err}") from err
+        if answer is None:
+            raise SemanticError(
+                f"{self.path.name}: the root action of {lv.name!r} returned None; it must "
+                "return the answer"
+            )
+        actions.model.answer = answer
+        return actions
+
+    def _entry(self, lv: _Level, d: Derivation) -> _Entry:
+        key = tuple(d.path)
+        entry = lv.entries.get(key)
+        if entry is None:
+            tree = to_lark(lv.sampler, d)
+            model = self._transform(lv.number, tree, d, lv).model
+            entry = _Entry(model)
+            entry.numbers = [s for s in model.slots if s.kind == "number"]
+            entry.others = sorted(
+                (s for s in model.slots if s.kind != "number"), key=lambda s: s.index
+            )
+            entry.slot_index = frozenset(s.index for s in model.slots)
+            try:
+                self._solve(entry)
+            except GramgenError as err:
+                entry.error = str(err)
+            lv.entries[key] = entry
+        return entry
+
+    def _problem(self, m: Model, knowns: Iterable[str], unknowns: Sequence[str]) -> Any:
+        from gramgen.solvers import Problem  # type: ignore[import-not-found, unused-ignore]
+
+        relations = [_relation(lhs, rhs) for lhs, rhs in m.relations]
+        relations.append(_relation("answer", m.answer))
+        domains = {q: _domain(kind, hi) for q, (kind, _, hi) in m.domains.items()}
+        domains["answer"] = _domain(self.actions.answer_domain, None)
+        return Problem(
+            relations=tuple(relations),
+            knowns=dict.fromkeys(knowns, 1),
+            unknowns=tuple(unknowns),
+            answer="answer",
+            domains={k: v for k, v in domains.items() if k in unknowns},
+        )
+
+    def _solve(self, entry: _Entry) -> None:
+        from gramgen.solvers import Domain  # type: ignore[import-not-found, unused-ignore]
+        from gramgen.solvers import (  # type: ignore[import-not-found, unused-ignore]
+            Sampler as Construct,
+        )
+
+        m = entry.model
+        free = list(m.free)
+        dependents = [q for q in m.written if q not in m.free] + m.lets + ["answer"]
+        problem = self._problem(m, free, dependents)
+        domains: dict[str, Any] = {}
+        steps: dict[str, Fraction] = {}
+        for q, (lo, hi, step) in m.free.items():
+            whole = step.denominator == 1 and lo.denominator == 1
+            domains[q] = Domain.between(lo, hi, "integer" if whole else "rational")
+            steps[q] = step
+        entry.construct = Construct.from_problem(problem, domains, steps=steps)
+        # the check: the numbers the text states are known, everything else solved for
+        unknowns = [*m.unknowns, *m.lets, "answer"]
+        check = self._problem(m, m.written, unknowns)
+        entry.check_skeleton = check.skeleton()
+        entry.trace_kind = "sympy" if m.unknowns or _has_equations(m) else "python"
+        if entry.trace_kind == "python":
+            entry.trace_lines = [("from fractions import Fraction", None), ("", None)]
+            entry.trace_lines += [(f"{q} = Fraction({{}})", q) for q in m.written]
+            entry.trace_lines += [(_relation(lhs, rhs), None) for lhs, rhs in m.relations
+                                  if str(lhs) in m.lets]  # fmt: skip
+            entry.trace_lines.append((_relation("answer", m.answer), None))
+        else:
+            from gramgen.solvers import (  # type: ignore[import-not-found, unused-ignore]
+                sympy_trace,
+            )
+
+            marker = 7919  # a placeholder value, replaced by each problem's own
+            problem = self._problem(m, m.written, unknowns)
+            problem = type(problem)(
+                relations=problem.relations,
+                knowns=dict.fromkeys(m.written, marker),
+                unknowns=problem.unknowns,
+                answer="answer",
+                domains=problem.domains,
+            )
+            for line in sympy_trace(problem).splitlines():
+                name = line.partition(" = ")[0]
+                if name in m.written and line.endswith(f"Integer({marker})"):
+                    entry.trace_lines.append((f"{name} = {{}}", name))
+                else:
+                    entry.trace_lines.append((line, None))
+
+    # -- one problem ---------------------------------------------------------------------
+
+    def item(
+        self,
+        index: int,
+        *,
+        seed: int = 0,
+        level: int = 1,
+        unsolvable: bool = False,
+        verify: str = "template",
+    ) -> dict[str, Any]:
+        """Problem ``index`` of the run seeded ``seed`` at ``level``, verified.
+
+        ``unsolvable`` drops a fact the answer needs (labelled, answer None).
+        ``verify`` is ``template`` (exact check of every instance; text, trace and
+        steps fully checked on each template's first problem) or ``full`` (the
+        full check on every problem). Raises :class:`Rejected` when the problem
+        cannot be made (its reason says why).
+        """
+        lv = self._level(level)
+        s = item_seed(seed, index)
+        rng = random.Random(s)
+        d = lv.sampler.derive(RandomChooser(lv.sampler.engine, rng))
+        entry = self._entry(lv, d)
+        self.stats.items += 1
+        if entry.error is not None:
+            raise Rejected(f"structure {d.path} cannot be solved: {entry.error}")
+        chosen = entry.construct.sample(rng)
+        values: dict[str, Any] = {**chosen.knowns, **chosen.values}
+        tokens = self._fill(entry, d.tokens, values, rng)
+        record = {
+            "id": f"{self.name}-L{level}-{seed}-{index}",
+            "question": "",
+            "answer": "",
+            "answer_type": "",
+            "answer_value": None,
+            "answer_text": "",
+            "solvable": True,
+            "steps": [],
+            "trace": "",
+            "family": self.name,
+            "topic": self.topic,
+            "difficulty": level,
+            "provenance": {
+                "grammar": self.relpath,
+                "grammar_sha256": self.sha256,
+                "path": list(d.path),
+                "seed": seed,
+                "index": index,
+                "gramgen": _version(),
+            },
+        }
+        if unsolvable:
+            return self._unsolvable(lv, entry, d, tokens, record, rng)
+        # spacing depends on the texts' edges; fill-ins are checked to be tokens of
+        # their terminals, and a terminal's own texts do not change the structure
+        slots = entry.slot_index
+        key = (tuple(d.path), *(t[:1] + t[-1:] for i, (_, t) in enumerate(tokens) if i not in slots))
+        seps = lv.templates.get(key)
+        fresh = seps is None
+        if fresh:
+            seps = lv.sampler.renderer.separators(tokens)
+            self.stats.templates += 1
+        elif isinstance(seps, str):
+            raise Rejected(seps)
+        assert isinstance(seps, list)
+        record["question"] = "".join(sp + t for sp, (_, t) in zip(seps, tokens, strict=True))
+        answer = values["answer"]
+        record.update(_answer_fields(answer, self.actions.answer_style))
+        record["answer_text"] = self._answer_text(answer, entry, values, tokens)
+        record["steps"] = [self._format(t, entry, values, tokens) for t in entry.model.steps]
+        record["trace"] = self._trace(entry, values)
+        if fresh or verify == "full":
+            self.stats.full_checks += 1
+            problems = self.check(record)
+            if problems:
+                reason = "; ".join(problems)
+                if fresh:
+                    lv.templates[key] = f"template fails its check: {reason}"
+                raise Rejected(f"failed its check: {reason}")
+            if fresh:
+                lv.templates[key] = seps
+        return record
+
+    def _fill(
+        self,
+        entry: _Entry,
+        tokens: Sequence[tuple[int, str]],
+        values: Mapping[str, Any],
+        rng: random.Random,
+    ) -> list[tuple[int, str]]:
+        out = list(tokens)
+        for slot in entry.numbers:
+            sym = out[slot.index][0]
+            out[slot.index] = (sym, self._checked(sym, format_number(values[slot.name], slot.style)))
+        if not entry.others:
+            return out
+        bound = _Bindings(self, rng)
+        for slot in entry.others:
+            sym, text = out[slot.index]
+            word = bound.text(slot, text, values)
+            prev = next((t for _, t in reversed(out[: slot.index]) if t), "")
+            if not prev or prev[-1] in ".!?":
+                word = word[:1].upper() + word[1:]
+            out[slot.index] = (sym, self._checked(sym, word))
+        return out
+
+    def _checked(self, sym: int, text: str) -> str:
+        """``text`` if it is a token of terminal ``sym`` (it lexes in context: the
+        template check parses the whole problem), else a clear error."""
+        ok = self._lexes.get((sym, text))
+        if ok is None:
+            from . import _lark_adapter as adapter
+
+            terminal = self.grammar.symbols[sym].terminal
+            td = self.grammar.loaded.terminals[terminal]
+            regexp, letters, _ = adapter.terminal_regexp(td)
+            pattern = re.compile(f"(?{letters})(?:{regexp})" if letters else regexp)
+            ok = self._lexes[(sym, text)] = pattern.fullmatch(text) is not None
+        if not ok:
+            terminal = self.grammar.symbols[sym].terminal
+            raise SemanticError(
+                f"{self.path.name}: the word {text!r} is not a {terminal} token: widen the "
+                "terminal or change the lexicon"
+            )
+        return text
+
+    def _format(
+        self, template: str, entry: _Entry, values: Mapping[str, Any], tokens: Any
+    ) -> str:
+        styles = {s.name: s.style for s in entry.numbers}
+        words = _role_words(entry, tokens)
+
+        def field_text(m: re.Match[str]) -> str:
+            name, spec = m.group(1), m.group(2)
+            if name in values:
+                style = spec or styles.get(name) or self.actions.answer_style
+                if style not in ("int", "comma", "words") or Fraction(values[name]).denominator != 1:
+                    style = style if style not in ("int", "comma", "words") else "fraction"
+                return format_number(values[name], style)
+            if name in words:
+                singular, plural = words[name]
+                return singular if spec == "1" else plural
+            raise SemanticError(
+                f"{self.path.name}: step {template!r} names {{{name}}}, which is neither a "
+                f"quantity ({sorted(values)}) nor a role ({sorted(words)})"
+            )
+
+        return _FIELD.sub(field_text, template)
+
+    def _answer_text(
+        self, answer: Any, entry: _Entry, values: Mapping[str, Any], tokens: Any
+    ) -> str:
+        text = format_number(answer, _style_for(answer, self.actions.answer_style))
+        unit = self.actions.answer_unit
+        if not unit:
+            return text
+        words = _role_words(entry, tokens)
+        if unit in words:
+            singular, plural = words[unit]
+            return f"{text} {singular if Fraction(answer) == 1 else plural}"
+        return f"{text} {unit}"
+
+    def _trace(self, entry: _Entry, values: Mapping[str, Any]) -> str:
+        lines = []
+        for text, name in entry.trace_lines:
+            if name is None:
+                lines.append(text)
+                continue
+            v = Fraction(values[name])
+            if entry.trace_kind == "python":
+                lit = str(v.numerator) if v.denominator == 1 else f"{v.numerator}, {v.denominator}"
+            else:
+                lit = (
+                    f"Integer({v.numerator})"
+                    if v.denominator == 1
+                    else f"Rational({v.numerator}, {v.denominator})"
+                )
+            lines.append(text.format(lit))
+        return "\n".join(lines) + "\n"
+
+    # -- unsolvable ----------------------------------------------------------------------
+
+    def _unsolvable(
+        self,
+        lv: _Level,
+        entry: _Entry,
+        d: Derivation,
+        tokens: list[tuple[int, str]],
+        record: dict[str, Any],
+        rng: random.Random,
+    ) -> dict[str, Any]:
+        """The problem with one number the answer needs replaced by a vague phrase."""
+        open_slots = self._open_slots(entry)
+        if not open_slots:
+            raise Rejected(f"structure {d.path} has no number whose loss leaves the answer open")
+        slot = open_slots[rng.randrange(len(open_slots))]
+        nxt = next((t for _, t in tokens[slot.index + 1 :] if t), "")
+        vague = _vague(slot.style, nxt)
+        seps = lv.sampler.renderer.separators(tokens)
+        pieces = [sp + t for sp, (_, t) in zip(seps, tokens, strict=True)]
+        start = sum(map(len, pieces[: slot.index])) + len(seps[slot.index])
+        pieces[slot.index] = seps[slot.index] + vague
+        record.update(
+            question="".join(pieces), answer="", answer_type="none", answer_value=None,
+            answer_text=_ANSWER_NONE, solvable=False, steps=[], trace="",
+        )  # fmt: skip
+        record["provenance"]["vague"] = [start, start + len(vague)]
+        return record
+
+    def _open_slots(self, entry: _Entry) -> list[Slot]:
+        """Numbers the text states, chosen freely, that the answer depends on."""
+        if entry.droppable is None:
+            import sympy  # type: ignore[import-untyped, unused-ignore]
+
+            m = entry.model
+            entry.droppable = [
+                s for s in entry.numbers if s.name in m.free and _undetermined(m, {s.name}, sympy)
+            ]
+        return entry.droppable
+
+    # -- checking ------------------------------------------------------------------------
+
+    def parser(self, level: int) -> DerivationParser:
+        lv = self._level(level)
+        if lv.parser is None:
+            lv.parser = DerivationParser(lv.sampler)
+        return lv.parser
+
+    def check(self, record: Mapping[str, Any]) -> list[str]:
+        """What is wrong with ``record`` (empty: it verifies).
+
+        Its question is parsed back with the grammar at its difficulty level, the
+        model rebuilt from the parse and solved with the numbers the text states;
+        the answer must be the record's, the names and plurals must agree, the
+        trace must compute the answer and the steps' arithmetic must hold.
+        """
+        from gramgen.solvers import (  # type: ignore[import-not-found, unused-ignore]
+            TraceError,
+            run_sympy_trace,
+            run_trace,
+        )
+
+        try:
+            level = int(record["difficulty"])
+            question = str(record["question"])
+            lv = self._level(level)
+        except (KeyError, TypeError, ValueError, InvalidArgument) as err:
+            return [f"not a record of family {self.name!r}: {err}"]
+        if not record.get("solvable", True):
+            return self._check_unsolvable(lv, record)
+        try:
+            d = self.parser(level).parse(question)
+        except ParseFailed as err:
+            return [f"the question does not parse with {self.relpath}: {err}"]
+        entry = self._entry(lv, d)
+        if entry.error is not None:
+            return [f"the question's structure cannot be solved: {entry.error}"]
+        problems: list[str] = []
+        knowns: dict[str, Fraction] = {}
+        for slot in entry.numbers:
+            text = d.tokens[slot.index][1]
+            try:
+                knowns[slot.name] = parse_number(text)
+            except InvalidArgument as err:
+                problems.append(f"number {text!r}: {err}")
+        if problems:
+            return problems
+        inst = entry.check_skeleton.instantiate(knowns)
+        if not inst.check.ok:
+            return [f"the question's numbers do not give a verified answer: {inst.check}"]
+        got = Fraction(inst.values["answer"])
+        try:
+            claimed = parse_number(str(record["answer"]))
+        except (KeyError, InvalidArgument):
+            return [f"the record's answer {record.get('answer')!r} is not a number"]
+        if got != claimed:
+            problems.append(
+                f"the question gives {_fmt(got)}, the record's answer is {record['answer']}"
+            )
+        problems += _agreement(entry, d.tokens, knowns, self.people)
+        trace = str(record.get("trace", ""))
+        try:
+            ran = run_trace(trace)["answer"] if entry.trace_kind == "python" else (
+                run_sympy_trace(trace)
+            )
+            if Fraction(ran) != got:
+                problems.append(f"the trace computes {_fmt(Fraction(ran))}, not {_fmt(got)}")
+        except (TraceError, KeyError, TypeError) as err:
+            problems.append(f"the trace does not run: {err}")
+        steps = record.get("steps") or []
+        problems += check_steps(steps)
+        if steps and not _mentions(str(steps[-1]), got):
+            problems.append(f"the last step does not state the answer {_fmt(got)}")
+        return problems
+
+    def _check_unsolvable(self, lv: _Level, record: Mapping[str, Any]) -> list[str]:
+        """An unsolvable record's vague phrase, replaced by two different numbers,
+        must give two problems that parse and verify with different answers."""
+        prov = record.get("provenance") or {}
+        question = str(record.get("question", ""))
+        try:
+            lo, hi = (int(x) for x in prov["vague"])
+        except (KeyError, TypeError, ValueError):
+            return ["an unsolvable record needs provenance.vague (where the vague phrase is)"]
+        if record.get("answer") not in ("", None):
+            return [f"an unsolvable record has answer {record.get('answer')!r}"]
+        answers: dict[Fraction, str] = {}
+        for k in range(1, 40):
+            text = question[:lo] + str(k) + question[hi:]
+            try:
+                d = self.parser(lv.number).parse(text)
+            except ParseFailed as err:
+                return [f"with a number for the vague phrase the question does not parse: {err}"]
+            entry = self._entry(lv, d)
+            if entry.error is not None:
+                continue
+            knowns = {s.name: parse_number(d.tokens[s.index][1]) for s in entry.numbers}
+            inst = entry.check_skeleton.instantiate(knowns)
+            if inst.check.ok:
+                answers.setdefault(Fraction(inst.values["answer"]), text)
+            if len(answers) >= 2:
+                return []
+        return ["the answer does not depend on the number left vague"]
+
+
+def _check_names(grammar: Grammar, actions: type[Semantics], path: Path) -> None:
+    """A rule or alias named like a Semantics method would replace it: say so."""
+    from .grammar import Kind
+
+    reserved = {n for n in dir(Semantics) if not n.startswith("_")}
+    for sym in grammar.symbols:
+        if sym.kind is not Kind.RULE:
+            continue
+        names = [(sym.name, sym.pos)] + [(a.alias, a.pos) for a in sym.alts if a.alias]
+        for name, pos in names:
+            if name in reserved:
+                raise GrammarError.at(
+                    f"rule or alias {name!r} has the name of the Semantics method or "
+                    f"attribute {name!r} its action would replace; rename it",
+                    pos,
+                    file=str(path),
+                    rule=sym.name,
+                )
+
+
+class Rejected(GramgenError):
+    """A candidate problem that was not emitted, with the reason."""
+
+
+# -- helpers ---------------------------------------------------------------------------------
+
+_FIELD = re.compile(r"\{([A-Za-z_]\w*)(?::(\w+))?\}")
+
+
+def _style_for(value: Any, style: str) -> str:
+    if Fraction(value).denominator != 1 and style in ("int", "comma", "words"):
+        return "fraction"
+    return style
+
+
+def _fmt(v: Fraction) -> str:
+    return format_number(v, "fraction")
+
+
+def _answer_fields(answer: Any, style: str) -> dict[str, Any]:
+    """The typed answer: exact text (whole, decimal for decimal styles, else p/q)."""
+    v = Fraction(answer)
+    text = _fmt(v)
+    if v.denominator != 1 and style in ("decimal", "money", "cents", "percent"):
+        try:
+            text = format_number(v, "decimal")
+        except InvalidArgument:
+            pass
+    return {
+        "answer": text,
+        "answer_type": "integer" if v.denominator == 1 else "rational",
+        "answer_value": float(v),
+    }
+
+
+def _has_equations(m: Model) -> bool:
+    names = set(m.lets) | set(m.written)
+    return any(str(lhs) not in names for lhs, _ in m.relations)
+
+
+def _relative(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(FAMILIES_DIR.parent.resolve()).as_posix()
+    except ValueError:
+        return path.name
+
+
+def _undetermined(m: Model, dropped: set[str], sympy: Any) -> bool:
+    """Whether the answer is left open when the numbers ``dropped`` are not stated."""
+    answer = sympy.Symbol("answer", real=True)
+    eqs = [lhs - rhs for lhs, rhs in m.relations] + [answer - m.answer]
+    syms = set().union(*(e.free_symbols for e in eqs))
+    known = {s for s in syms if s.name in m.written and s.name not in dropped}
+    unknown = sorted(syms - known, key=lambda s: s.name)
+    try:
+        sols = sympy.solve(eqs, unknown, dict=True)
+    except (NotImplementedError, ValueError):
+        return False
+    if not sols:
+        return False
+    return any(
+        not (sol.get(answer, answer).free_symbols <= known) for sol in sols
+    )
+
+
+def _vague(style: str, following: str) -> str:
+    if style in ("money", "cents"):
+        return "some money" if not following[:1].isalpha() else "some"
+    if style == "percent":
+        return "some percent"
+    return "some" if following[:1].isalpha() else "a certain number"
+
+
+@functools.cache
+def _inflect() -> Any:
+    import inflect
+
+    return inflect.engine()
+
+
+@functools.cache
+def _plural(word: str) -> str:
+    return str(_inflect().plural_noun(word))
+
+
+@functools.cache
+def _verb_forms(text: str) -> tuple[str, str]:
+    """(base, third person singular) of a present-tense verb (``picks up`` too)."""
+    head, sep, rest = text.partition(" ")
+    base = str(_inflect().plural_verb(head))
+    if base == "have" or head == "has":
+        base, third = "have", "has"
+    elif base.endswith(("s", "sh", "ch", "x", "z", "o")):
+        third = base + "es"
+    elif len(base) > 1 and base.endswith("y") and base[-2] not in "aeiou":
+        third = base[:-1] + "ies"
+    else:
+        third = base + "s"
+    return base + sep + rest, third + sep + rest
+
+
+@functools.cache
+def _article(word: str) -> str:
+    return str(_inflect().a(word)).split()[0]
+
+
+class _Bindings:
+    """Who and what each role is, for one problem."""
+
+    def __init__(self, family: Family, rng: random.Random) -> None:
+        self.family = family
+        self.rng = rng
+        self.people: dict[str, tuple[str, str]] = {}
+        self.words: dict[str, str] = {}
+        self.taken: dict[str, set[str]] = {}
+
+    def person(self, role: str) -> tuple[str, str]:
+        got = self.people.get(role)
+        if got is None:
+            used = {p[0] for p in self.people.values()}
+            pool = self.family.people
+            if len(used) >= len(pool):
+                raise SemanticError(f"{self.family.path.name}: more people than names to give")
+            while got is None or got[0] in used:
+                got = pool[self.rng.randrange(len(pool))]
+            self.people[role] = got
+        return got
+
+    def word(self, role: str, lexicon: str) -> str:
+        got = self.words.get(role)
+        if got is None:
+            words = self.family.lexicons.get(lexicon)
+            if words is None:
+                raise SemanticError(
+                    f"{self.family.path.name}: no lexicon {lexicon!r} (has "
+                    f"{sorted(self.family.lexicons)})"
+                )
+            taken = self.taken.setdefault(lexicon, set())
+            if len(taken) >= len(words):
+                raise SemanticError(f"{self.family.path.name}: lexicon {lexicon!r} ran out")
+            while got is None or got in taken:
+                got = words[self.rng.randrange(len(words))]
+            taken.add(got)
+            self.words[role] = got
+        return got
+
+    def text(self, slot: Slot, token_text: str, values: Mapping[str, Any]) -> str:
+        kind = slot.kind
+        if kind == "name":
+            return self.person(slot.role)[0]
+        if kind == "pronoun":
+            return PRONOUNS[self.person(slot.role)[1]][slot.form]
+        if kind == "verb":
+            base, third = _verb_forms(token_text.lower())
+            return base if self.person(slot.role)[1] == "they" else third
+        word = self.word(slot.role, slot.lexicon)
+        if kind == "word":
+            return word
+        if kind == "article":
+            return _article(word)
+        count = values[slot.count] if isinstance(slot.count, str) else slot.count
+        return word if Fraction(count) == 1 else _plural(word)
+
+
+def _role_words(entry: _Entry, tokens: Sequence[tuple[int, str]]) -> dict[str, tuple[str, str]]:
+    """role -> (singular, plural) words as the problem wrote them."""
+    out: dict[str, tuple[str, str]] = {}
+    for s in entry.others:
+        text = tokens[s.index][1]
+        if s.kind == "name":
+            out.setdefault(s.role, (text, text))
+        elif s.kind in ("noun", "word"):
+            if s.role in out:
+                continue
+            low = text[:1].lower() + text[1:] if text[:1].isupper() and s.kind == "noun" else text
+            singular = _singular(low) if s.kind == "noun" else low
+            out[s.role] = (singular, _plural(singular) if s.kind == "noun" else low)
+    return out
+
+
+@functools.cache
+def _singular(word: str) -> str:
+    got = _inflect().singular_noun(word)
+    return word if got is False else str(got)
+
+
+def _agreement(
+    entry: _Entry,
+    tokens: Sequence[tuple[int, str]],
+    knowns: Mapping[str, Fraction],
+    people: Sequence[tuple[str, str]],
+) -> list[str]:
+    """Names consistent per role, pronouns and plurals agreeing."""
+    problems: list[str] = []
+    names: dict[str, str] = {}
+    pron_of = dict(people)
+    for s in entry.others:
+        text = tokens[s.index][1]
+        if s.kind == "name":
+            if names.setdefault(s.role, text) != text:
+                problems.append(f"role {s.role!r} is both {names[s.role]} and {text}")
+    for s in entry.others:
+        text = tokens[s.index][1].lower()
+        name = names.get(s.role)
+        pset = pron_of.get(name or "")
+        if s.kind == "pronoun" and pset is not None and text != PRONOUNS[pset][s.form]:
+            problems.append(f"pronoun {text!r} does not agree with {name}")
+        if s.kind == "noun" and isinstance(s.count, Fraction | int | str):
+            count = knowns.get(s.count) if isinstance(s.count, str) else Fraction(s.count)
+            if count is None:
+                continue
+            singular = _inflect().singular_noun(text) is False
+            if (count == 1) != singular:
+                problems.append(f"{text!r} does not agree with the count {_fmt(count)}")
+    return problems
+
+
+_ARITH = re.compile(
+    r"((?:\$?\d[\d,]*(?:\.\d+)?|\(|\))(?:\s*(?:[-+*/×÷x]|\(|\))\s*(?:\$?\d[\d,]*(?:\.\d+)?|\(|\)))+)"
+    r"\s*=\s*(\$?\d[\d,]*(?:\.\d+)?(?:/\d+)?)"
+)
+
+
+def check_steps(steps: Sequence[Any]) -> list[str]:
+    """Every ``a op b = c`` written in the steps must hold exactly."""
+    from gramgen.solvers import (  # type: ignore[import-not-found, unused-ignore]
+        TraceError,
+        eval_expression,
+    )
+
+    problems = []
+    for i, step in enumerate(steps, 1):
+        for m in _ARITH.finditer(str(step)):
+            lhs = m.group(1).replace(",", "").replace("$", "")
+            lhs = lhs.replace("×", "*").replace("÷", "/").replace("x", "*")
+            if lhs.count("(") != lhs.count(")"):
+                continue
+            try:
+                left = eval_expression(lhs)
+                right = parse_number(m.group(2))
+            except (TraceError, InvalidArgument, ZeroDivisionError):
+                continue
+            if left != right:
+                problems.append(f"step {i}: {m.group(0).strip()} is wrong ({lhs} = {_fmt(left)})")
+    return problems
+
+
+def _mentions(text: str, value: Fraction) -> bool:
+    styles = ("int", "comma", "words") if value.denominator == 1 else ()
+    forms = {format_number(value, s) for s in (*styles, "fraction", "mixed")}
+    if value.denominator in (1, 2, 4, 5, 8, 10, 20, 25, 50, 100):
+        forms |= {format_number(value, "decimal"), format_number(value, "cents")}
+    return any(re.search(rf"(?<![\d/.]){re.escape(f)}(?![\d/]|\.\d)", text) for f in forms)
+
+
+# -- loading and finding families -------------------------------------------------------------
+
+
+def _load_actions(grammar_path: Path) -> type[Semantics]:
+    module_path = grammar_path.with_suffix(".py")
+    if not module_path.is_file():
+        raise InvalidArgument(f"no semantic actions beside {grammar_path}: expected {module_path}")
+    spec = importlib.util.spec_from_file_location(
+        f"gramgen_family_{grammar_path.stem}", module_path
+    )
+    if spec is None or spec.loader is None:
+        raise InvalidArgument(f"cannot load semantic actions from {module_path}")
+    module = importlib.util.module_from_spec(spec)
+    try:
+        spec.loader.exec_module(module)
+    except Exception as err:
+        raise SemanticError(
+            f"{module_path}: importing the actions raised {type(err).__name__}: {err}"
+        ) from err
+    found = [
+        v
+        for v in vars(module).values()
+        if isinstance(v, type)
+        and issubclass(v, Semantics)
+        and v is not Semantics
+        and v.__module__ == module.__name__
+    ]
+    if len(found) != 1:
+        raise InvalidArgument(
+            f"{module_path} must define exactly one Semantics subclass, found {len(found)}"
+        )
+    return found[0]
+
+
+def bundled_families() -> dict[str, Path]:
+    """Bundled family name -> grammar path (``grammars/families/<topic>/<name>.lark``)."""
+    out: dict[str, Path] = {}
+    for path in sorted(FAMILIES_DIR.rglob("*.lark")):
+        if path.with_suffix(".py").is_file():
+            out[path.stem] = path
+    return out
+
+
+def find_families(selectors: Sequence[str]) -> list[Path]:
+    """Families by name, topic, glob (``frac*``, ``money/*``) or grammar path.
+
+    Unknown selectors raise InvalidArgument naming the closest names.
+    """
+    import difflib
+
+    bundled = bundled_families()
+    topics = {name: path.parent.name for name, path in bundled.items()}
+    chosen: dict[Path, None] = {}
+    for sel in selectors or ["*"]:
+        if sel.endswith(".lark"):
+            path = Path(sel)
+            if not path.is_file():
+                raise InvalidArgument(f"family grammar {sel} does not exist")
+            chosen[path] = None
+            continue
+        hits = [
+            path
+            for name, path in bundled.items()
+            if fnmatch.fnmatchcase(name, sel)
+            or fnmatch.fnmatchcase(topics[name], sel)
+            or fnmatch.fnmatchcase(f"{topics[name]}/{name}", sel)
+        ]
+        if not hits:
+            near = difflib.get_close_matches(sel, [*bundled, *set(topics.values())], n=3)
+            hint = f"; did you mean {', '.join(near)}?" if near else ""
+            raise InvalidArgument(
+                f"no family or topic matches {sel!r}{hint} (`gramgen families` lists them)"
+            )
+        for path in hits:
+            chosen[path] = None
+    return list(chosen)
+
+
+@functools.cache
+def _cached_family(path: str) -> Family:
+    return Family(path)
+
+
+def load_family(name_or_path: str | Path) -> Family:
+    """A family by bundled name or grammar path (loaded once per process)."""
+    text = str(name_or_path)
+    if not text.endswith(".lark"):
+        bundled = bundled_families()
+        if text not in bundled:
+            (path,) = find_families([text])[:1] or [None]  # raises a clear error
+            text = str(path)
+        else:
+            text = str(bundled[text])
+    return _cached_family(str(Path(text).resolve()))
