@@ -8,11 +8,13 @@ the numbers, names and words into the derivation's tokens.
 
 The text of a problem is checked by parsing it back with the grammar, rebuilding
 the model from the parse, solving it with the numbers the text states and
-comparing the answer; its trace is run and its steps' arithmetic checked. That
-full check runs on the first problem of each *template* (structure and terminal
-texts; names, words and numbers aside), whose fill-ins are checked to lex as
-their terminals; :meth:`Family.check` (``gramgen check``) runs it on any record
-and ``verify="full"`` on every problem generated.
+comparing the answer; its trace is run and its steps' arithmetic checked. By
+default that full check runs on every problem that uses an alternative (a
+phrasing) no checked problem has used yet, so every phrasing of every level is
+checked; the fill-ins (names, words, numbers) of every problem are checked to
+be tokens of their terminals, and every instance is checked exactly.
+``verify="full"`` runs the full check on every problem, and
+:meth:`Family.check` (``gramgen check``) on any record.
 """
 
 from __future__ import annotations
@@ -108,6 +110,7 @@ class _Entry:
     numbers: list[Slot] = field(default_factory=list)
     others: list[Slot] = field(default_factory=list)
     slot_index: frozenset[int] = frozenset()
+    choices: frozenset[tuple[int, int, int]] | None = None
 
 
 @dataclass
@@ -117,7 +120,7 @@ class _Level:
     sampler: Sampler
     parser: DerivationParser | None = None
     entries: dict[tuple[int, ...], _Entry] = field(default_factory=dict)
-    templates: dict[tuple[Any, ...], list[str] | str] = field(default_factory=dict)
+    templates: dict[tuple[Any, ...], list[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -186,6 +189,8 @@ class Family:
             if pron not in PRONOUNS:
                 raise InvalidArgument(f"person {name!r}: pronoun set must be he, she or they")
         self._lexes: dict[tuple[int, str], bool] = {}
+        self._solved: dict[tuple[Any, ...], _Entry] = {}
+        self._verified: set[tuple[int, int, int]] = set()  # (level, symbol, choice)
         self.stats = FamilyStats()
         self.relpath = _relative(self.path)
 
@@ -234,10 +239,20 @@ class Family:
                 (s for s in model.slots if s.kind != "number"), key=lambda s: s.index
             )
             entry.slot_index = frozenset(s.index for s in model.slots)
-            try:
-                self._solve(entry)
-            except GramgenError as err:
-                entry.error = str(err)
+            m = model
+            meaning = (tuple(m.relations), m.answer, tuple(m.free.items()),
+                       tuple(m.domains.items()), tuple(m.written), tuple(m.unknowns))  # fmt: skip
+            solved = self._solved.get(meaning)
+            if solved is None:  # structures that mean the same are solved once
+                try:
+                    self._solve(entry)
+                except GramgenError as err:
+                    entry.error = str(err)
+                self._solved[meaning] = entry
+            else:
+                entry.construct, entry.error = solved.construct, solved.error
+                entry.check_skeleton = solved.check_skeleton
+                entry.trace_lines, entry.trace_kind = solved.trace_lines, solved.trace_kind
             lv.entries[key] = entry
         return entry
 
@@ -272,7 +287,7 @@ class Family:
             whole = step.denominator == 1 and lo.denominator == 1
             domains[q] = Domain.between(lo, hi, "integer" if whole else "rational")
             steps[q] = step
-        entry.construct = Construct.from_problem(problem, domains, steps=steps)
+        entry.construct = Construct(problem.skeleton(), domains, steps=steps)
         # the check: the numbers the text states are known, everything else solved for
         unknowns = [*m.unknowns, *m.lets, "answer"]
         check = self._problem(m, m.written, unknowns)
@@ -314,14 +329,14 @@ class Family:
         seed: int = 0,
         level: int = 1,
         unsolvable: bool = False,
-        verify: str = "template",
+        verify: str = "coverage",
     ) -> dict[str, Any]:
         """Problem ``index`` of the run seeded ``seed`` at ``level``, verified.
 
         ``unsolvable`` drops a fact the answer needs (labelled, answer None).
-        ``verify`` is ``template`` (exact check of every instance; text, trace and
-        steps fully checked on each template's first problem) or ``full`` (the
-        full check on every problem). Raises :class:`Rejected` when the problem
+        ``verify`` is ``coverage`` (the exact check of every instance, and the full
+        check of text, trace and steps on each problem using a phrasing not yet
+        checked) or ``full`` (the full check on every problem). Raises :class:`Rejected` when the problem
         cannot be made (its reason says why).
         """
         lv = self._level(level)
@@ -364,29 +379,26 @@ class Family:
         slots = entry.slot_index
         key = (tuple(d.path), *(t[:1] + t[-1:] for i, (_, t) in enumerate(tokens) if i not in slots))
         seps = lv.templates.get(key)
-        fresh = seps is None
-        if fresh:
-            seps = lv.sampler.renderer.separators(tokens)
+        if seps is None:
+            seps = lv.templates[key] = lv.sampler.renderer.separators(tokens)
             self.stats.templates += 1
-        elif isinstance(seps, str):
-            raise Rejected(seps)
-        assert isinstance(seps, list)
         record["question"] = "".join(sp + t for sp, (_, t) in zip(seps, tokens, strict=True))
         answer = values["answer"]
         record.update(_answer_fields(answer, self.actions.answer_style))
         record["answer_text"] = self._answer_text(answer, entry, values, tokens)
         record["steps"] = [self._format(t, entry, values, tokens) for t in entry.model.steps]
         record["trace"] = self._trace(entry, values)
-        if fresh or verify == "full":
+        choices = entry.choices
+        if choices is None:
+            choices = entry.choices = frozenset(
+                (level, n.sym, n.choice) for n in lv.sampler.engine.tree(d).walk() if n.choice >= 0
+            )
+        if verify == "full" or not choices <= self._verified:
             self.stats.full_checks += 1
             problems = self.check(record)
             if problems:
-                reason = "; ".join(problems)
-                if fresh:
-                    lv.templates[key] = f"template fails its check: {reason}"
-                raise Rejected(f"failed its check: {reason}")
-            if fresh:
-                lv.templates[key] = seps
+                raise Rejected(f"failed its check: {'; '.join(problems)}")
+            self._verified |= choices
         return record
 
     def _fill(

@@ -1,0 +1,712 @@
+"""``gramgen generate``: verified problem sets with exact quotas, governed and resumable.
+
+A run is a list of *streams*, one per family and difficulty level, each with a
+quota. Stream candidates are numbered; candidate *k* is a pure function of
+(run seed, family, level, k), so workers make candidates in chunks in any
+order and the writer consumes them in order: the output is the same whatever
+the number of workers or the executor. Per family, the writer drops exact
+duplicates (canonical question text) and, if asked, near duplicates (MinHash),
+writes every rejected candidate with its reason to the audit file, and sends
+each problem to ``train`` or ``test`` by its derivation structure, so no
+structure and no question is in both.
+
+Families are assigned to shards (``num_shards``/``shard_index``) whole, so the
+union of the shards' outputs is the output of one run. Output files are
+written under temporary names and renamed when complete; a checkpoint after
+every chunk lets an interrupted run resume exactly where it stopped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import sys
+import time
+from collections import Counter, deque
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Executor, Future
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from .errors import GramgenError, InvalidArgument
+
+__all__ = [
+    "GenerateOptions",
+    "QuotaImpossible",
+    "canonical",
+    "generate",
+    "make_executor",
+]
+
+CHUNK = 256
+_STATE = "state-{shard}.json"
+_GIVE_UP_WINDOW = 2000  # candidates looked at without a new problem before giving up
+
+
+class QuotaImpossible(GramgenError):
+    """A family cannot produce as many distinct problems as asked."""
+
+
+@dataclass
+class GenerateOptions:
+    """Everything that determines a run's output (and so its resume state)."""
+
+    families: list[str]
+    per_level: int = 100
+    levels: list[int] | None = None
+    seed: int = 0
+    unsolvable: float = 0.0
+    test_fraction: float = 0.0
+    near_dup: float | None = None
+    verify: str = "coverage"
+    fmt: str = "jsonl"
+    num_shards: int = 1
+    shard_index: int = 0
+
+    def key(self) -> str:
+        return hashlib.sha256(json.dumps(asdict(self), sort_keys=True).encode()).hexdigest()
+
+
+def canonical(question: str) -> str:
+    """The form duplicates are compared in: lower case, single spaces, no final stop."""
+    return " ".join(question.lower().split()).rstrip(" .?!")
+
+
+def _digest(text: str) -> int:
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little")
+
+
+def _unit(*parts: object) -> float:
+    """A uniform number in [0, 1) from ``parts`` (stable across processes and runs)."""
+    return _digest(":".join(map(str, parts))) / 2**64
+
+
+def stream_seed(seed: int, family: str, level: int) -> int:
+    return _digest(f"{seed}:{family}:{level}")
+
+
+# -- workers --------------------------------------------------------------------------------
+
+
+def make_chunk(task: tuple[Any, ...]) -> list[tuple[int, str, bytes, int, int]]:
+    """Candidates ``start..start+count`` of one stream, made in a worker.
+
+    Returns (k, status, payload, question hash, structure hash) per candidate:
+    status ``ok`` with the record's JSON, or ``rejected`` with the reason.
+    """
+    import orjson
+
+    from .family import Rejected, load_family
+
+    path, level, run_seed, start, count, unsolvable, verify, test_fraction = task
+    fam = load_family(path)
+    sseed = stream_seed(run_seed, fam.name, level)
+    out: list[tuple[int, str, bytes, int, int]] = []
+    for k in range(start, start + count):
+        vague = unsolvable > 0 and _unit("vague", sseed, k) < unsolvable
+        try:
+            rec = fam.item(k, seed=sseed, level=level, unsolvable=vague, verify=verify)
+        except Rejected as err:
+            out.append((k, "rejected", str(err).encode(), 0, 0))
+            continue
+        rec["id"] = f"{fam.name}-L{level}-s{run_seed}-{k}"
+        rec["provenance"]["run_seed"] = run_seed
+        structure = f"{fam.name}:{level}:{','.join(map(str, rec['provenance']['path']))}"
+        split = "test" if test_fraction and _unit("split", structure) < test_fraction else "train"
+        rec["split"] = split
+        out.append(
+            (
+                k,
+                "ok",
+                orjson.dumps(rec),
+                _digest(canonical(str(rec["question"]))),
+                _digest(structure),
+            )
+        )
+    return out
+
+
+class _Serial(Executor):
+    """Runs tasks in the calling process (``--workers 1``)."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        fut: Future[Any] = Future()
+        try:
+            fut.set_result(fn(*args, **kwargs))
+        except BaseException as err:  # noqa: BLE001 - handed to the caller via the future
+            fut.set_exception(err)
+        return fut
+
+
+def make_executor(kind: str = "process", workers: int = 1, scheduler: str | None = None) -> Executor:
+    """A ``concurrent.futures.Executor``: ``serial``, ``process`` (a pool of
+    ``workers``) or ``dask`` (a ``distributed`` cluster at ``scheduler``, or a
+    local one with ``workers`` processes)."""
+    if kind == "serial" or (kind == "process" and workers <= 1):
+        return _Serial()
+    if kind == "process":
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+    if kind == "dask":
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError:
+            raise InvalidArgument(
+                "the dask executor needs the 'distributed' package: "
+                "pip install 'gramgen[dask]'"
+            ) from None
+        if scheduler:
+            client = Client(scheduler)
+        else:
+            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True)
+            client = Client(cluster)
+        return _DaskExecutor(client)
+    raise InvalidArgument(f"executor must be serial, process or dask, got {kind!r}")
+
+
+class _DaskExecutor(Executor):
+    """A dask client's executor that closes the client (and its cluster) on shutdown."""
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+        self._inner = client.get_executor(pure=False)
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        return self._inner.submit(fn, *args, **kwargs)  # type: ignore[no-any-return]
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        cluster = getattr(self.client, "cluster", None)
+        self.client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+# -- the writer ------------------------------------------------------------------------------
+
+
+@dataclass
+class _Stream:
+    family: str
+    path: str
+    level: int
+    quota: int
+
+
+@dataclass
+class _State:
+    """Where a shard's run is: finished streams and the position in the current one."""
+
+    options: str
+    stream: int = 0  # index of the current stream
+    next_k: int = 0
+    made: int = 0
+    offsets: dict[str, int] = field(default_factory=dict)  # file -> bytes written
+    family_offsets: dict[str, int] = field(default_factory=dict)  # where this family began
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+@dataclass
+class RunReport:
+    """What a run made, per stream, and where it wrote it."""
+
+    out_dir: Path
+    files: list[Path]
+    streams: dict[str, dict[str, int]]
+    seconds: float
+    resumed: bool = False
+
+    @property
+    def made(self) -> int:
+        return sum(s["made"] for s in self.streams.values())
+
+
+def _fsync_write(path: Path, data: bytes) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    with tmp.open("wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    tmp.replace(path)
+
+
+def _streams(opts: GenerateOptions) -> list[_Stream]:
+    from .family import find_families, load_family
+
+    if opts.per_level < 1:
+        raise InvalidArgument(f"the quota per family and level must be >= 1, got {opts.per_level}")
+    if not 0 <= opts.unsolvable < 1 or not 0 <= opts.test_fraction < 1:
+        raise InvalidArgument("--unsolvable and --test-fraction must be in [0, 1)")
+    if opts.verify not in ("coverage", "full"):
+        raise InvalidArgument(f"verify must be coverage or full, got {opts.verify!r}")
+    if opts.fmt not in ("jsonl", "parquet"):
+        raise InvalidArgument(f"format must be jsonl or parquet, got {opts.fmt!r}")
+    if not 0 <= opts.shard_index < opts.num_shards:
+        raise InvalidArgument(
+            f"shard index {opts.shard_index} is not in 0..{opts.num_shards - 1}"
+        )
+    paths = find_families(opts.families)
+    out: list[_Stream] = []
+    for i, path in enumerate(paths):
+        fam = load_family(path)
+        if i % opts.num_shards != opts.shard_index:
+            continue
+        levels = opts.levels or list(range(1, fam.levels + 1))
+        for lv in levels:
+            if not 1 <= lv <= fam.levels:
+                raise InvalidArgument(
+                    f"family {fam.name!r} has difficulty levels 1..{fam.levels}, not {lv}"
+                )
+            out.append(_Stream(fam.name, str(path), lv, opts.per_level))
+    return out
+
+
+class _Writer:
+    """The shard's output files: written under .partial names, renamed at the end."""
+
+    def __init__(self, out_dir: Path, shard: str, splits: Sequence[str]) -> None:
+        self.out_dir = out_dir
+        self.shard = shard
+        self.names = {s: f"{s}-{shard}.jsonl" for s in (*splits, "audit")}
+        self.handles: dict[str, IO[bytes]] = {}
+
+    def partial(self, name: str) -> Path:
+        return self.out_dir / (self.names[name] + ".partial")
+
+    def open(self, offsets: Mapping[str, int]) -> None:
+        for name in self.names:
+            path = self.partial(name)
+            fh = path.open("r+b" if path.exists() else "w+b")
+            size = offsets.get(name, 0)
+            fh.truncate(size)  # drop what was written after the last checkpoint
+            fh.seek(size)
+            self.handles[name] = fh
+
+    def write(self, name: str, line: bytes) -> None:
+        self.handles[name].write(line + b"\n")
+
+    def offsets(self) -> dict[str, int]:
+        out = {}
+        for name, fh in self.handles.items():
+            fh.flush()
+            out[name] = fh.tell()
+        return out
+
+    def sync(self) -> None:
+        for fh in self.handles.values():
+            fh.flush()
+            os.fsync(fh.fileno())
+
+    def close(self) -> None:
+        for fh in self.handles.values():
+            fh.close()
+        self.handles.clear()
+
+
+class _Dedup:
+    """Exact (and optionally near) duplicate detection within one family."""
+
+    def __init__(self, near: float | None) -> None:
+        self.exact: dict[int, str] = {}
+        self.near = near
+        self.lsh: Any = None
+        if near is not None:
+            try:
+                from datasketch import MinHashLSH
+            except ImportError:
+                raise InvalidArgument(
+                    "near-duplicate removal needs datasketch: pip install 'gramgen[dedup]'"
+                ) from None
+            self.lsh = MinHashLSH(threshold=near, num_perm=64)
+
+    def check(self, qhash: int, question: str, rid: str) -> str | None:
+        """None for a new question (remembered), else why it is a duplicate."""
+        first = self.exact.get(qhash)
+        if first is not None:
+            return f"duplicate of {first}"
+        if self.lsh is not None:
+            mh = _minhash(question)
+            hits = self.lsh.query(mh)
+            if hits:
+                return f"near duplicate of {min(hits)}"
+            self.lsh.insert(rid, mh)
+        self.exact[qhash] = rid
+        return None
+
+
+def _minhash(text: str) -> Any:
+    from datasketch import MinHash
+
+    words = canonical(text).split()
+    mh = MinHash(num_perm=64, seed=1)
+    for i in range(max(1, len(words) - 2)):
+        mh.update(" ".join(words[i : i + 3]).encode())
+    return mh
+
+
+def generate(
+    out_dir: str | Path,
+    opts: GenerateOptions,
+    *,
+    executor: Executor | None = None,
+    workers: int = 1,
+    resume: bool = False,
+    overwrite: bool = False,
+    progress: bool = False,
+    review: int = 0,
+) -> RunReport:
+    """Run (or resume) the generation ``opts`` describes into ``out_dir``."""
+    import orjson
+
+    t0 = time.perf_counter()
+    streams = _streams(opts)
+    out = Path(out_dir)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / ".gramgen-write-test"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as err:
+        raise InvalidArgument(f"cannot write to output directory {out}: {err.strerror}") from None
+    shard = f"{opts.shard_index:05d}-of-{opts.num_shards:05d}"
+    splits = ["train", "test"] if opts.test_fraction else ["train"]
+    state_path = out / _STATE.format(shard=shard)
+    manifest_path = out / f"manifest-{shard}.json"
+    state = _load_state(state_path, opts, resume=resume, overwrite=overwrite)
+    if state is None:
+        if manifest_path.exists() and not overwrite:
+            raise InvalidArgument(
+                f"{out} already holds a finished run (shard {shard}); pass --overwrite to "
+                "replace it or choose another directory"
+            )
+        state = _State(options=opts.key())
+        for stale in out.glob(f"*-{shard}.*"):
+            stale.unlink()
+    resumed = state.stream > 0 or state.next_k > 0
+    writer = _Writer(out, shard, splits)
+    writer.open(state.offsets)
+    ex = executor or make_executor("process", workers)
+    window = 2 * max(1, workers)
+    bar = _progress(sum(s.quota for s in streams), progress)
+    bar.update(sum(c["made"] for c in state.counts.values()))
+    try:
+        dedup: _Dedup | None = None
+        for si in range(state.stream, len(streams)):
+            st = streams[si]
+            new_family = si == 0 or streams[si - 1].family != st.family
+            if dedup is None or new_family:
+                dedup = _Dedup(opts.near_dup)  # duplicates are looked for within a family
+                if new_family and state.next_k == 0:
+                    state.family_offsets = writer.offsets()
+                else:  # resuming: the family's problems written before the stop
+                    _rebuild(dedup, writer, state.family_offsets, st.family, splits)
+            _run_stream(st, si, state, opts, ex, window, writer, dedup, state_path, bar)
+            state.stream, state.next_k = si + 1, 0
+        writer.sync()
+    except KeyboardInterrupt:
+        writer.sync()
+        writer.close()
+        bar.close()
+        raise GramgenError(
+            f"interrupted; {out} keeps the work done so far: run the same command with "
+            "--resume to finish it"
+        ) from None
+    finally:
+        if executor is None:
+            ex.shutdown(cancel_futures=True)
+    writer.close()
+    bar.close()
+    files = _finish(writer, opts, splits)
+    report = RunReport(out, files, state.counts, time.perf_counter() - t0, resumed)
+    if review:
+        files.append(_review(out, files, review, opts.seed))
+    manifest = {
+        "gramgen": _version(),
+        "options": asdict(opts),
+        "shard": shard,
+        "files": [f.name for f in files],
+        "streams": state.counts,
+        "seconds": round(report.seconds, 3),
+    }
+    _fsync_write(manifest_path, orjson.dumps(manifest, option=orjson.OPT_INDENT_2))
+    state_path.unlink(missing_ok=True)
+    return report
+
+
+def _version() -> str:
+    from . import __version__
+
+    return __version__
+
+
+def _load_state(
+    path: Path, opts: GenerateOptions, *, resume: bool, overwrite: bool
+) -> _State | None:
+    if not path.exists():
+        if resume:
+            done = path.with_name(path.name.replace("state-", "manifest-"))
+            if done.exists():
+                raise InvalidArgument(f"the run in {path.parent} is already finished")
+            raise InvalidArgument(f"nothing to resume in {path.parent}: no {path.name}")
+        return None
+    if overwrite:
+        path.unlink()
+        return None
+    if not resume:
+        raise InvalidArgument(
+            f"{path.parent} holds an unfinished run: pass --resume to finish it or "
+            "--overwrite to start again"
+        )
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        state = _State(**raw)
+        ok = isinstance(state.offsets, dict) and all(
+            isinstance(v, int) and v >= 0 for v in state.offsets.values()
+        )
+    except (OSError, ValueError, TypeError) as err:
+        raise InvalidArgument(
+            f"the resume state {path} is corrupt ({err}); pass --overwrite to start again"
+        ) from None
+    if not ok:
+        raise InvalidArgument(f"the resume state {path} is corrupt; pass --overwrite")
+    if state.options != opts.key():
+        raise InvalidArgument(
+            f"the unfinished run in {path.parent} was started with other options; run it "
+            "with the same options to resume, or pass --overwrite"
+        )
+    for name, size in state.offsets.items():
+        part = path.parent / f"{name}-{path.stem.removeprefix('state-')}.jsonl.partial"
+        if not part.exists() or part.stat().st_size < size:
+            raise InvalidArgument(
+                f"the resume state {path} does not match {part.name} (missing or shorter "
+                "than recorded); pass --overwrite to start again"
+            )
+    return state
+
+
+def _rebuild(
+    dedup: _Dedup, writer: _Writer, offsets: Mapping[str, int], family: str, splits: list[str]
+) -> None:
+    """Remember the questions this family already wrote (before an interruption)."""
+    import orjson
+
+    for name in splits:
+        fh = writer.handles[name]
+        end = fh.tell()
+        fh.seek(offsets.get(name, 0))
+        data = fh.read(end - offsets.get(name, 0))
+        fh.seek(end)
+        for line in data.splitlines():
+            rec = orjson.loads(line)
+            if rec.get("family") == family:
+                q = str(rec["question"])
+                dedup.check(_digest(canonical(q)), q, str(rec["id"]))
+
+
+def _run_stream(
+    st: _Stream,
+    si: int,
+    state: _State,
+    opts: GenerateOptions,
+    ex: Executor,
+    window: int,
+    writer: _Writer,
+    dedup: _Dedup,
+    state_path: Path,
+    bar: Any,
+) -> None:
+    """Consume the stream's candidates in order until its quota is met."""
+    import orjson
+
+    key = f"{st.family}/L{st.level}"
+    counts = state.counts.setdefault(
+        key, {"made": 0, "candidates": 0, "rejected": 0, "duplicates": 0, "test": 0}
+    )
+    reasons: Counter[str] = Counter()
+    pending: deque[Future[Any]] = deque()
+    k = state.next_k
+    since_new = 0
+    try:
+        while counts["made"] < st.quota:
+            while len(pending) < window:
+                task = (st.path, st.level, opts.seed, k, CHUNK, opts.unsolvable, opts.verify,
+                        opts.test_fraction)  # fmt: skip
+                pending.append(ex.submit(make_chunk, task))
+                k += CHUNK
+            chunk = pending.popleft().result()
+            for cand, status, payload, qhash, _structure in chunk:
+                if counts["made"] >= st.quota:
+                    break
+                counts["candidates"] += 1
+                since_new += 1
+                rec_id = f"{st.family}-L{st.level}-s{opts.seed}-{cand}"
+                if status == "ok":
+                    question = orjson.loads(payload)["question"] if dedup.lsh is not None else ""
+                    reason = dedup.check(qhash, question, rec_id)
+                else:
+                    reason = payload.decode()
+                if reason is not None:
+                    counts["duplicates" if status == "ok" else "rejected"] += 1
+                    reasons[_REASON_SHAPE.sub("#", reason)[:120]] += 1
+                    audit = {"stream": key, "candidate": cand, "id": rec_id, "reason": reason}
+                    writer.write("audit", orjson.dumps(audit))
+                    continue
+                split = "test" if b'"split":"test"' in payload else "train"
+                counts["test"] += split == "test"
+                writer.write(split, payload)
+                counts["made"] += 1
+                since_new = 0
+                bar.update(1)
+            else:  # a whole chunk consumed: checkpoint
+                state.stream, state.next_k = si, chunk[-1][0] + 1
+                state.offsets = writer.offsets()
+                _fsync_write(state_path, json.dumps(asdict(state)).encode())
+            if since_new >= _GIVE_UP_WINDOW and counts["made"] < st.quota:
+                top = "; ".join(f"{r!r} x{n}" for r, n in reasons.most_common(3))
+                raise QuotaImpossible(
+                    f"family {st.family!r} level {st.level} made only {counts['made']} "
+                    f"distinct problems from {counts['candidates']} candidates, none new in "
+                    f"the last {since_new} ({counts['duplicates']} duplicates, "
+                    f"{counts['rejected']} rejected; most common: {top}); it can make about "
+                    f"{counts['made']}: lower the quota (-n) to at most that"
+                )
+    finally:
+        for fut in pending:
+            fut.cancel()
+
+
+_REASON_SHAPE = re.compile(r"-?\d+(?:/\d+)?|(?<=of )\S+")
+
+
+def _finish(writer: _Writer, opts: GenerateOptions, splits: list[str]) -> list[Path]:
+    """Rename the partial files (converting to Parquet if asked)."""
+    files = []
+    for name in (*splits, "audit"):
+        part = writer.partial(name)
+        if name != "audit" and opts.fmt == "parquet":
+            final = part.with_name(part.name.removesuffix(".jsonl.partial") + ".parquet")
+            _to_parquet(part, final)
+            part.unlink()
+        else:
+            final = part.with_name(part.name.removesuffix(".partial"))
+            part.replace(final)
+        files.append(final)
+    return files
+
+
+PARQUET_ROWS = 65536
+
+
+def _to_parquet(src: Path, dst: Path) -> None:
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise InvalidArgument("Parquet output needs pyarrow: pip install 'gramgen[parquet]'") from None
+    import orjson
+
+    schema = pa.schema([
+        ("id", pa.string()), ("question", pa.string()), ("answer", pa.string()),
+        ("answer_type", pa.string()), ("answer_value", pa.float64()),
+        ("answer_text", pa.string()), ("solvable", pa.bool_()),
+        ("steps", pa.list_(pa.string())), ("trace", pa.string()), ("family", pa.string()),
+        ("topic", pa.string()), ("difficulty", pa.int32()), ("split", pa.string()),
+        ("provenance", pa.struct([
+            ("grammar", pa.string()), ("grammar_sha256", pa.string()),
+            ("path", pa.list_(pa.int32())), ("seed", pa.uint64()), ("index", pa.int64()),
+            ("gramgen", pa.string()), ("run_seed", pa.int64()),
+            ("vague", pa.list_(pa.int32())),
+        ])),
+    ])  # fmt: skip
+    tmp = dst.with_name(dst.name + ".tmp")
+    with pq.ParquetWriter(tmp, schema, compression="zstd") as pw, src.open("rb") as fh:
+        batch: list[dict[str, Any]] = []
+        for line in fh:
+            batch.append(orjson.loads(line))
+            if len(batch) == PARQUET_ROWS:
+                pw.write_table(pa.Table.from_pylist(batch, schema=schema))
+                batch.clear()
+        if batch or pw is not None:
+            pw.write_table(pa.Table.from_pylist(batch, schema=schema))
+    tmp.replace(dst)
+
+
+def _review(out: Path, files: list[Path], n: int, seed: int) -> Path:
+    """A Markdown sample of ``n`` records for a human spot check."""
+    import orjson
+
+    rows: list[dict[str, Any]] = []
+    for f in files:
+        if f.suffix == ".jsonl" and not f.name.startswith("audit"):
+            with f.open("rb") as fh:
+                rows.extend(orjson.loads(line) for line in fh)
+    rows.sort(key=lambda r: _unit("review", seed, r["id"]))
+    lines = ["# Review sample", "", f"{min(n, len(rows))} records drawn at random.", ""]
+    for r in rows[:n]:
+        lines += [
+            f"## {r['id']} ({r['topic']}, level {r['difficulty']})",
+            "",
+            r["question"],
+            "",
+            f"**Answer:** {r['answer_text']}",
+            "",
+            *(f"{i}. {s}" for i, s in enumerate(r["steps"], 1)),
+            "",
+            "- [ ] English correct  - [ ] answer correct  - [ ] realistic",
+            "",
+        ]
+    path = out / "review.md"
+    _fsync_write(path, "\n".join(lines).encode())
+    return path
+
+
+class _NoBar:
+    def update(self, n: int) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def _progress(total: int, on: bool) -> Any:
+    if not on or not sys.stderr.isatty():
+        return _NoBar()
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return _NoBar()
+    return tqdm(total=total, unit="problem", smoothing=0.1)
+
+
+def read_records(path: str | Path) -> Iterator[dict[str, Any]]:
+    """Records of a JSONL or Parquet file (clear errors for anything else)."""
+    import orjson
+
+    p = Path(path)
+    if not p.is_file():
+        raise InvalidArgument(f"{p} does not exist")
+    if p.suffix == ".parquet":
+        try:
+            import pyarrow.parquet as pq
+        except ImportError:
+            raise InvalidArgument("reading Parquet needs pyarrow") from None
+        for batch in pq.ParquetFile(p).iter_batches():
+            yield from batch.to_pylist()
+        return
+    with p.open("rb") as fh:
+        for n, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                rec = orjson.loads(line)
+            except orjson.JSONDecodeError as err:
+                raise InvalidArgument(f"{p}:{n}: not a JSON record: {err}") from None
+            if not isinstance(rec, dict):
+                raise InvalidArgument(f"{p}:{n}: not a JSON object")
+            yield rec
+
+
