@@ -450,6 +450,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     gl = sub.add_parser("grammars", help="list the bundled grammars")
     gl.set_defaults(func=_cmd_grammars)
+
+    from .cli_data import add_commands
+
+    add_commands(sub, _positive)
     return p
 
 

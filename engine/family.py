@@ -19,6 +19,7 @@ be tokens of their terminals, and every instance is checked exactly.
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import functools
 import hashlib
@@ -33,11 +34,10 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from lark import Token, Tree
 from lark.exceptions import VisitError
 
 from .derive import Derivation, RandomChooser, item_seed
-from .errors import GrammarError, GramgenError, InvalidArgument, SemanticError
+from .errors import GramgenError, GrammarError, InvalidArgument, SemanticError
 from .grammar import Grammar
 from .parse import DerivationParser, ParseFailed
 from .sample import Sampler
@@ -60,7 +60,14 @@ __all__ = [
     "load_family",
 ]
 
-FAMILIES_DIR = Path(__file__).parent.parent / "grammars" / "families"
+
+def _families_dir() -> Path:
+    import importlib.resources
+
+    return Path(str(importlib.resources.files("gramgen.grammars"))) / "families"
+
+
+FAMILIES_DIR = _families_dir()
 _LEVEL_RULE = re.compile(r"^[?!]?level(\d+)\s*(?:\.\s*-?\d+\s*)?:", re.MULTILINE)
 _ANSWER_NONE = "not enough information"
 
@@ -177,8 +184,10 @@ class Family:
         base = Sampler(self.grammar, start=names[0], spacing="prose", roundtrip=False)
         for n in range(1, self.levels + 1):
             name = names[n - 1] if starts else names[0]
-            smp = base if name == names[0] else Sampler(
-                self.grammar, start=name, spacing="prose", roundtrip=False
+            smp = (
+                base
+                if name == names[0]
+                else Sampler(self.grammar, start=name, spacing="prose", roundtrip=False)
             )
             self._levels[n] = _Level(name, n, smp)
         self.renderer = base.renderer
@@ -333,11 +342,12 @@ class Family:
     ) -> dict[str, Any]:
         """Problem ``index`` of the run seeded ``seed`` at ``level``, verified.
 
-        ``unsolvable`` drops a fact the answer needs (labelled, answer None).
-        ``verify`` is ``coverage`` (the exact check of every instance, and the full
-        check of text, trace and steps on each problem using a phrasing not yet
-        checked) or ``full`` (the full check on every problem). Raises :class:`Rejected` when the problem
-        cannot be made (its reason says why).
+        ``unsolvable`` leaves a number the answer needs vague ("some"), labelled
+        as not enough information. ``verify`` is ``coverage`` (the exact check of
+        every instance, and the full check of text, trace and steps on each
+        problem using a phrasing not yet checked) or ``full`` (the full check on
+        every problem). Raises :class:`Rejected` when the problem cannot be made
+        (its reason says why).
         """
         lv = self._level(level)
         s = item_seed(seed, index)
@@ -350,7 +360,7 @@ class Family:
         chosen = entry.construct.sample(rng)
         values: dict[str, Any] = {**chosen.knowns, **chosen.values}
         tokens = self._fill(entry, d.tokens, values, rng)
-        record = {
+        record: dict[str, Any] = {
             "id": f"{self.name}-L{level}-{seed}-{index}",
             "question": "",
             "answer": "",
@@ -377,7 +387,10 @@ class Family:
         # spacing depends on the texts' edges; fill-ins are checked to be tokens of
         # their terminals, and a terminal's own texts do not change the structure
         slots = entry.slot_index
-        key = (tuple(d.path), *(t[:1] + t[-1:] for i, (_, t) in enumerate(tokens) if i not in slots))
+        key = (
+            tuple(d.path),
+            *(t[:1] + t[-1:] for i, (_, t) in enumerate(tokens) if i not in slots),
+        )
         seps = lv.templates.get(key)
         if seps is None:
             seps = lv.templates[key] = lv.sampler.renderer.separators(tokens)
@@ -411,7 +424,10 @@ class Family:
         out = list(tokens)
         for slot in entry.numbers:
             sym = out[slot.index][0]
-            out[slot.index] = (sym, self._checked(sym, format_number(values[slot.name], slot.style)))
+            out[slot.index] = (
+                sym,
+                self._checked(sym, format_number(values[slot.name], slot.style)),
+            )
         if not entry.others:
             return out
         bound = _Bindings(self, rng)
@@ -444,9 +460,7 @@ class Family:
             )
         return text
 
-    def _format(
-        self, template: str, entry: _Entry, values: Mapping[str, Any], tokens: Any
-    ) -> str:
+    def _format(self, template: str, entry: _Entry, values: Mapping[str, Any], tokens: Any) -> str:
         styles = {s.name: s.style for s in entry.numbers}
         words = _role_words(entry, tokens)
 
@@ -454,7 +468,10 @@ class Family:
             name, spec = m.group(1), m.group(2)
             if name in values:
                 style = spec or styles.get(name) or self.actions.answer_style
-                if style not in ("int", "comma", "words") or Fraction(values[name]).denominator != 1:
+                if (
+                    style not in ("int", "comma", "words")
+                    or Fraction(values[name]).denominator != 1
+                ):
                     style = style if style not in ("int", "comma", "words") else "fraction"
                 return format_number(values[name], style)
             if name in words:
@@ -600,8 +617,10 @@ class Family:
         problems += _agreement(entry, d.tokens, knowns, self.people)
         trace = str(record.get("trace", ""))
         try:
-            ran = run_trace(trace)["answer"] if entry.trace_kind == "python" else (
-                run_sympy_trace(trace)
+            ran = (
+                run_trace(trace)["answer"]
+                if entry.trace_kind == "python"
+                else (run_sympy_trace(trace))
             )
             if Fraction(ran) != got:
                 problems.append(f"the trace computes {_fmt(Fraction(ran))}, not {_fmt(got)}")
@@ -687,10 +706,8 @@ def _answer_fields(answer: Any, style: str) -> dict[str, Any]:
     v = Fraction(answer)
     text = _fmt(v)
     if v.denominator != 1 and style in ("decimal", "money", "cents", "percent"):
-        try:
+        with contextlib.suppress(InvalidArgument):  # not terminating: keep p/q
             text = format_number(v, "decimal")
-        except InvalidArgument:
-            pass
     return {
         "answer": text,
         "answer_type": "integer" if v.denominator == 1 else "rational",
@@ -723,9 +740,7 @@ def _undetermined(m: Model, dropped: set[str], sympy: Any) -> bool:
         return False
     if not sols:
         return False
-    return any(
-        not (sol.get(answer, answer).free_symbols <= known) for sol in sols
-    )
+    return any(not (sol.get(answer, answer).free_symbols <= known) for sol in sols)
 
 
 def _vague(style: str, following: str) -> str:
@@ -861,9 +876,8 @@ def _agreement(
     pron_of = dict(people)
     for s in entry.others:
         text = tokens[s.index][1]
-        if s.kind == "name":
-            if names.setdefault(s.role, text) != text:
-                problems.append(f"role {s.role!r} is both {names[s.role]} and {text}")
+        if s.kind == "name" and names.setdefault(s.role, text) != text:
+            problems.append(f"role {s.role!r} is both {names[s.role]} and {text}")
     for s in entry.others:
         text = tokens[s.index][1].lower()
         name = names.get(s.role)
@@ -881,7 +895,7 @@ def _agreement(
 
 
 _ARITH = re.compile(
-    r"((?:\$?\d[\d,]*(?:\.\d+)?|\(|\))(?:\s*(?:[-+*/×÷x]|\(|\))\s*(?:\$?\d[\d,]*(?:\.\d+)?|\(|\)))+)"
+    r"((?:\$?\d[\d,]*(?:\.\d+)?|\(|\))(?:\s*(?:[-+*/\u00d7\u00f7x]|\(|\))\s*(?:\$?\d[\d,]*(?:\.\d+)?|\(|\)))+)"
     r"\s*=\s*(\$?\d[\d,]*(?:\.\d+)?(?:/\d+)?)"
 )
 
@@ -897,7 +911,7 @@ def check_steps(steps: Sequence[Any]) -> list[str]:
     for i, step in enumerate(steps, 1):
         for m in _ARITH.finditer(str(step)):
             lhs = m.group(1).replace(",", "").replace("$", "")
-            lhs = lhs.replace("×", "*").replace("÷", "/").replace("x", "*")
+            lhs = lhs.replace("\u00d7", "*").replace("\u00f7", "/").replace("x", "*")
             if lhs.count("(") != lhs.count(")"):
                 continue
             try:
@@ -1006,9 +1020,6 @@ def load_family(name_or_path: str | Path) -> Family:
     text = str(name_or_path)
     if not text.endswith(".lark"):
         bundled = bundled_families()
-        if text not in bundled:
-            (path,) = find_families([text])[:1] or [None]  # raises a clear error
-            text = str(path)
-        else:
-            text = str(bundled[text])
+        # not a name: a topic or a glob (find_families names what matches nothing)
+        text = str(bundled[text] if text in bundled else find_families([text])[0])
     return _cached_family(str(Path(text).resolve()))

@@ -136,12 +136,14 @@ class _Serial(Executor):
         fut: Future[Any] = Future()
         try:
             fut.set_result(fn(*args, **kwargs))
-        except BaseException as err:  # noqa: BLE001 - handed to the caller via the future
+        except BaseException as err:  # handed to the caller via the future
             fut.set_exception(err)
         return fut
 
 
-def make_executor(kind: str = "process", workers: int = 1, scheduler: str | None = None) -> Executor:
+def make_executor(
+    kind: str = "process", workers: int = 1, scheduler: str | None = None
+) -> Executor:
     """A ``concurrent.futures.Executor``: ``serial``, ``process`` (a pool of
     ``workers``) or ``dask`` (a ``distributed`` cluster at ``scheduler``, or a
     local one with ``workers`` processes)."""
@@ -157,14 +159,15 @@ def make_executor(kind: str = "process", workers: int = 1, scheduler: str | None
             from distributed import Client, LocalCluster
         except ImportError:
             raise InvalidArgument(
-                "the dask executor needs the 'distributed' package: "
-                "pip install 'gramgen[dask]'"
+                "the dask executor needs the 'distributed' package: pip install 'gramgen[dask]'"
             ) from None
         if scheduler:
-            client = Client(scheduler)
+            client = Client(scheduler)  # type: ignore[no-untyped-call]
         else:
-            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True)
-            client = Client(cluster)
+            cluster = LocalCluster(  # type: ignore[no-untyped-call]
+                n_workers=workers, threads_per_worker=1, processes=True
+            )
+            client = Client(cluster)  # type: ignore[no-untyped-call]
         return _DaskExecutor(client)
     raise InvalidArgument(f"executor must be serial, process or dask, got {kind!r}")
 
@@ -246,9 +249,7 @@ def _streams(opts: GenerateOptions) -> list[_Stream]:
     if opts.fmt not in ("jsonl", "parquet"):
         raise InvalidArgument(f"format must be jsonl or parquet, got {opts.fmt!r}")
     if not 0 <= opts.shard_index < opts.num_shards:
-        raise InvalidArgument(
-            f"shard index {opts.shard_index} is not in 0..{opts.num_shards - 1}"
-        )
+        raise InvalidArgument(f"shard index {opts.shard_index} is not in 0..{opts.num_shards - 1}")
     paths = find_families(opts.families)
     out: list[_Stream] = []
     for i, path in enumerate(paths):
@@ -316,7 +317,7 @@ class _Dedup:
         self.lsh: Any = None
         if near is not None:
             try:
-                from datasketch import MinHashLSH
+                from datasketch import MinHashLSH  # type: ignore[import-untyped, unused-ignore]
             except ImportError:
                 raise InvalidArgument(
                     "near-duplicate removal needs datasketch: pip install 'gramgen[dedup]'"
@@ -339,7 +340,7 @@ class _Dedup:
 
 
 def _minhash(text: str) -> Any:
-    from datasketch import MinHash
+    from datasketch import MinHash  # type: ignore[import-untyped, unused-ignore]
 
     words = canonical(text).split()
     mh = MinHash(num_perm=64, seed=1)
@@ -390,7 +391,7 @@ def generate(
     writer = _Writer(out, shard, splits)
     writer.open(state.offsets)
     ex = executor or make_executor("process", workers)
-    window = 2 * max(1, workers)
+    window = 1 if isinstance(ex, _Serial) else 2 * max(1, workers)
     bar = _progress(sum(s.quota for s in streams), progress)
     bar.update(sum(c["made"] for c in state.counts.values()))
     try:
@@ -406,6 +407,7 @@ def generate(
                     _rebuild(dedup, writer, state.family_offsets, st.family, splits)
             _run_stream(st, si, state, opts, ex, window, writer, dedup, state_path, bar)
             state.stream, state.next_k = si + 1, 0
+            _checkpoint(state, writer, state_path)
         writer.sync()
     except KeyboardInterrupt:
         writer.sync()
@@ -533,10 +535,13 @@ def _run_stream(
     try:
         while counts["made"] < st.quota:
             while len(pending) < window:
-                task = (st.path, st.level, opts.seed, k, CHUNK, opts.unsolvable, opts.verify,
+                # chunks grow with what is still to make (the results do not depend on
+                # the chunking: candidate k is made the same way in any chunk)
+                size = min(CHUNK, max(16, (st.quota - counts["made"]) * 5 // 4))
+                task = (st.path, st.level, opts.seed, k, size, opts.unsolvable, opts.verify,
                         opts.test_fraction)  # fmt: skip
                 pending.append(ex.submit(make_chunk, task))
-                k += CHUNK
+                k += size
             chunk = pending.popleft().result()
             for cand, status, payload, qhash, _structure in chunk:
                 if counts["made"] >= st.quota:
@@ -563,8 +568,7 @@ def _run_stream(
                 bar.update(1)
             else:  # a whole chunk consumed: checkpoint
                 state.stream, state.next_k = si, chunk[-1][0] + 1
-                state.offsets = writer.offsets()
-                _fsync_write(state_path, json.dumps(asdict(state)).encode())
+                _checkpoint(state, writer, state_path)
             if since_new >= _GIVE_UP_WINDOW and counts["made"] < st.quota:
                 top = "; ".join(f"{r!r} x{n}" for r, n in reasons.most_common(3))
                 raise QuotaImpossible(
@@ -577,6 +581,11 @@ def _run_stream(
     finally:
         for fut in pending:
             fut.cancel()
+
+
+def _checkpoint(state: _State, writer: _Writer, path: Path) -> None:
+    state.offsets = writer.offsets()
+    _fsync_write(path, json.dumps(asdict(state)).encode())
 
 
 _REASON_SHAPE = re.compile(r"-?\d+(?:/\d+)?|(?<=of )\S+")
@@ -603,10 +612,12 @@ PARQUET_ROWS = 65536
 
 def _to_parquet(src: Path, dst: Path) -> None:
     try:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
+        import pyarrow as pa  # type: ignore[import-untyped, unused-ignore]
+        import pyarrow.parquet as pq  # type: ignore[import-untyped, unused-ignore]
     except ImportError:
-        raise InvalidArgument("Parquet output needs pyarrow: pip install 'gramgen[parquet]'") from None
+        raise InvalidArgument(
+            "Parquet output needs pyarrow: pip install 'gramgen[parquet]'"
+        ) from None
     import orjson
 
     schema = pa.schema([
@@ -676,7 +687,7 @@ def _progress(total: int, on: bool) -> Any:
     if not on or not sys.stderr.isatty():
         return _NoBar()
     try:
-        from tqdm import tqdm
+        from tqdm import tqdm  # type: ignore[import-untyped, unused-ignore]
     except ImportError:
         return _NoBar()
     return tqdm(total=total, unit="problem", smoothing=0.1)
@@ -691,7 +702,7 @@ def read_records(path: str | Path) -> Iterator[dict[str, Any]]:
         raise InvalidArgument(f"{p} does not exist")
     if p.suffix == ".parquet":
         try:
-            import pyarrow.parquet as pq
+            import pyarrow.parquet as pq  # type: ignore[import-untyped, unused-ignore]
         except ImportError:
             raise InvalidArgument("reading Parquet needs pyarrow") from None
         for batch in pq.ParquetFile(p).iter_batches():
@@ -708,5 +719,3 @@ def read_records(path: str | Path) -> Iterator[dict[str, Any]]:
             if not isinstance(rec, dict):
                 raise InvalidArgument(f"{p}:{n}: not a JSON object")
             yield rec
-
-

@@ -94,7 +94,7 @@ def _words() -> dict[int, str]:
     import inflect
 
     eng = inflect.engine()
-    return {n: str(eng.number_to_words(n)) for n in range(0, 1001)}
+    return {n: str(eng.number_to_words(str(n))) for n in range(1001)}
 
 
 @functools.cache

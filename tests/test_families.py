@@ -3,6 +3,7 @@ it makes verifies independently (and corruptions of it do not)."""
 
 from __future__ import annotations
 
+import itertools
 import re
 import statistics
 from fractions import Fraction
@@ -123,7 +124,7 @@ def test_levels_differ_measurably(family: Family) -> None:
         return words, nums
 
     seen = [measure(lv) for lv in range(1, family.levels + 1)]
-    for (w1, n1), (w2, n2) in zip(seen, seen[1:], strict=False):
+    for (w1, n1), (w2, n2) in itertools.pairwise(seen):
         assert w2 > w1 * 1.05 or n2 > n1 * 1.2, seen
 
 
@@ -163,7 +164,10 @@ def _english(text: str) -> list[str]:
     eng = inflect.engine()
     out = []
     for m in re.finditer(r"\b([Aa]n?) ([a-z]+)", text):
-        if m.group(2) not in {"few", "total", "certain"} and eng.a(m.group(2)).split()[0] != m.group(1).lower():
+        if (
+            m.group(2) not in {"few", "total", "certain"}
+            and eng.a(m.group(2)).split()[0] != m.group(1).lower()
+        ):
             out.append(m.group(0))
     for m in re.finditer(r"(?<![\d.,/$])\b1 ([a-z]+)", text):
         if eng.singular_noun(m.group(1)) and m.group(1) not in {"less", "plus", "minus"}:
