@@ -96,9 +96,8 @@ def _usage(message: str) -> Exception:
 def _cmd_families(args: argparse.Namespace) -> int:
     from .datasets import families_table
 
-    rows = families_table()
+    rows = families_table(args.topic)
     if args.topic:
-        rows = [r for r in rows if r["topic"] == args.topic]
         if not rows:
             raise _usage(f"no families in topic {args.topic!r}")
     if args.format == "json":

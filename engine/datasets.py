@@ -269,12 +269,14 @@ def worksheet(
     return len(rows)
 
 
-def families_table() -> list[dict[str, Any]]:
-    """Every bundled family: name, topic, title, levels and a sample problem."""
+def families_table(topic: str | None = None) -> list[dict[str, Any]]:
+    """Every bundled family (of ``topic``): name, topic, title, levels and a sample."""
     from .family import Rejected, bundled_families
 
     out = []
     for name, path in bundled_families().items():
+        if topic is not None and path.parent.name != topic:
+            continue
         fam = load_family(path)
         sample = ""
         for i in range(20):

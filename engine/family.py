@@ -203,6 +203,11 @@ class Family:
         self.stats = FamilyStats()
         self.relpath = _relative(self.path)
 
+    def prepare(self) -> None:
+        """Load what generation needs up front (inflect is slow to import), so that
+        forked workers start ready."""
+        _inflect()
+
     def __repr__(self) -> str:
         return f"Family({self.name!r}, topic={self.topic!r}, levels={self.levels})"
 
@@ -455,8 +460,8 @@ class Family:
         if not ok:
             terminal = self.grammar.symbols[sym].terminal
             raise SemanticError(
-                f"{self.path.name}: the word {text!r} is not a {terminal} token: widen the "
-                "terminal or change the lexicon"
+                f"{self.path.name}: the word {text!r} does not match terminal {terminal}: "
+                "widen the terminal or change the lexicon"
             )
         return text
 

@@ -153,7 +153,10 @@ def make_executor(
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+        # fork where there is one: workers start with the families already loaded
+        methods = multiprocessing.get_all_start_methods()
+        ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        return ProcessPoolExecutor(workers, mp_context=ctx)
     if kind == "dask":
         try:
             from distributed import Client, LocalCluster
@@ -256,6 +259,7 @@ def _streams(opts: GenerateOptions) -> list[_Stream]:
         fam = load_family(path)
         if i % opts.num_shards != opts.shard_index:
             continue
+        fam.prepare()
         levels = opts.levels or list(range(1, fam.levels + 1))
         for lv in levels:
             if not 1 <= lv <= fam.levels:
