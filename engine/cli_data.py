@@ -97,9 +97,8 @@ def _cmd_families(args: argparse.Namespace) -> int:
     from .datasets import families_table
 
     rows = families_table(args.topic)
-    if args.topic:
-        if not rows:
-            raise _usage(f"no families in topic {args.topic!r}")
+    if args.topic and not rows:
+        raise _usage(f"no families in topic {args.topic!r}")
     if args.format == "json":
         print(json.dumps(rows, indent=2))
         return 0
