@@ -118,6 +118,7 @@ class _Entry:
     others: list[Slot] = field(default_factory=list)
     slot_index: frozenset[int] = frozenset()
     choices: frozenset[tuple[int, int, int]] | None = None
+    styles: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -190,6 +191,12 @@ class Family:
                 else Sampler(self.grammar, start=name, spacing="prose", roundtrip=False)
             )
             self._levels[n] = _Level(name, n, smp)
+            # regex terminals are slots the actions fill: their simplest text stands in
+            # (a literal alternation such as "has" | "owns" is a phrasing: still drawn)
+            engine = smp.engine
+            for sid, t in enumerate(engine.term_gen):
+                if t is not None and t.sampler is not None and engine.term_const[sid] is None:
+                    engine.term_const[sid] = t.simplest()
         self.renderer = base.renderer
         raw = {**self.actions.lexicons, **(lexicons or {})}
         self.lexicons = {role: load_lexicon(words) for role, words in raw.items()}
@@ -253,6 +260,7 @@ class Family:
                 (s for s in model.slots if s.kind != "number"), key=lambda s: s.index
             )
             entry.slot_index = frozenset(s.index for s in model.slots)
+            entry.styles = {s.name: s.style for s in entry.numbers}
             m = model
             meaning = (tuple(m.relations), m.answer, tuple(m.free.items()),
                        tuple(m.domains.items()), tuple(m.written), tuple(m.unknowns))  # fmt: skip
@@ -403,8 +411,9 @@ class Family:
         record["question"] = "".join(sp + t for sp, (_, t) in zip(seps, tokens, strict=True))
         answer = values["answer"]
         record.update(_answer_fields(answer, self.actions.answer_style))
-        record["answer_text"] = self._answer_text(answer, entry, values, tokens)
-        record["steps"] = [self._format(t, entry, values, tokens) for t in entry.model.steps]
+        words = _role_words(entry, tokens)
+        record["answer_text"] = self._answer_text(answer, words)
+        record["steps"] = [self._format(t, entry, values, words) for t in entry.model.steps]
         record["trace"] = self._trace(entry, values)
         choices = entry.choices
         if choices is None:
@@ -465,20 +474,20 @@ class Family:
             )
         return text
 
-    def _format(self, template: str, entry: _Entry, values: Mapping[str, Any], tokens: Any) -> str:
-        styles = {s.name: s.style for s in entry.numbers}
-        words = _role_words(entry, tokens)
+    def _format(
+        self,
+        template: str,
+        entry: _Entry,
+        values: Mapping[str, Any],
+        words: Mapping[str, tuple[str, str]],
+    ) -> str:
+        styles = entry.styles
 
         def field_text(m: re.Match[str]) -> str:
             name, spec = m.group(1), m.group(2)
             if name in values:
                 style = spec or styles.get(name) or self.actions.answer_style
-                if (
-                    style not in ("int", "comma", "words")
-                    or Fraction(values[name]).denominator != 1
-                ):
-                    style = style if style not in ("int", "comma", "words") else "fraction"
-                return format_number(values[name], style)
+                return format_number(values[name], _style_for(values[name], style))
             if name in words:
                 singular, plural = words[name]
                 return singular if spec == "1" else plural
@@ -489,14 +498,11 @@ class Family:
 
         return _FIELD.sub(field_text, template)
 
-    def _answer_text(
-        self, answer: Any, entry: _Entry, values: Mapping[str, Any], tokens: Any
-    ) -> str:
+    def _answer_text(self, answer: Any, words: Mapping[str, tuple[str, str]]) -> str:
         text = format_number(answer, _style_for(answer, self.actions.answer_style))
         unit = self.actions.answer_unit
         if not unit:
             return text
-        words = _role_words(entry, tokens)
         if unit in words:
             singular, plural = words[unit]
             return f"{text} {singular if Fraction(answer) == 1 else plural}"
