@@ -166,8 +166,8 @@ def deepmind(python: str | None, n: int) -> list[dict[str, str]]:
         rates = json.loads(proc.stdout.strip().splitlines()[-1])
     except (OSError, subprocess.SubprocessError, ValueError) as err:
         return [{"method": "mathematics_dataset", "problems/s": f"failed: {err}"}]
-    version = subprocess.run([python, "-c", "import sympy; print(sympy.__version__)"],
-                             capture_output=True, text=True, check=False).stdout.strip()  # fmt: skip
+    probe = [python, "-c", "import sympy; print(sympy.__version__)"]
+    version = subprocess.run(probe, capture_output=True, text=True, check=False).stdout.strip()
     return [{"method": f"mathematics_dataset {k} (sympy {version})", "problems/s": f"{v:,.0f}"}
             for k, v in rates.items()]  # fmt: skip
 
