@@ -47,6 +47,7 @@ __all__ = [
     "STYLES",
     "Model",
     "Semantics",
+    "Story",
     "format_number",
     "load_lexicon",
     "parse_number",
@@ -391,3 +392,53 @@ def describe_domain(kind: str) -> str:
         "rational": "a positive number",
         "any": "any number",
     }.get(kind, kind)
+
+
+class Story(Semantics):
+    """Semantics with the conventional slot terminals of a story already bound.
+
+    ``PERSON`` is the main person (role :attr:`main`), ``OTHER`` a second person
+    (role :attr:`other`); ``PRONOUN``/``PRONOUN_CAP``, ``OBJ``, ``POSS``/``POSS_CAP``
+    and ``REFL`` are the main person's subject, object, possessive and reflexive
+    pronouns; ``NUM`` tokens pass through to the rules, which decide what each
+    number is. Terminals named in :attr:`verbs` are verbs agreeing with the main
+    person. A subclass overrides any of these as it needs.
+    """
+
+    main: ClassVar[str] = "a"
+    other: ClassVar[str] = "b"
+    verbs: ClassVar[tuple[str, ...]] = ()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for name in cls.verbs:
+            if name not in cls.__dict__:
+                setattr(cls, name, Story._agreeing_verb)
+
+    def _agreeing_verb(self, tok: Token) -> str:
+        return self.verb(tok, self.main)
+
+    def PERSON(self, tok: Token) -> str:
+        return self.person(tok, self.main)
+
+    def OTHER(self, tok: Token) -> str:
+        return self.person(tok, self.other)
+
+    def PRONOUN(self, tok: Token) -> str:
+        return self.pronoun(tok, self.main, "subject")
+
+    PRONOUN_CAP = PRONOUN
+
+    def OBJ(self, tok: Token) -> str:
+        return self.pronoun(tok, self.main, "object")
+
+    def POSS(self, tok: Token) -> str:
+        return self.pronoun(tok, self.main, "possessive")
+
+    POSS_CAP = POSS
+
+    def REFL(self, tok: Token) -> str:
+        return self.pronoun(tok, self.main, "reflexive")
+
+    def NUM(self, tok: Token) -> Token:
+        return tok

@@ -6,49 +6,27 @@ from typing import Any, ClassVar
 
 from lark import Token
 
-from gramgen.semantics import Semantics
+from gramgen.semantics import Story
 
 
-class ChangeJoin(Semantics):
+class ChangeJoin(Story):
     title = "Change (join): how many after getting more"
     lexicons: ClassVar[dict[str, Any]] = {
         "thing": ("apple", "marble", "sticker", "pencil", "book", "shell", "card", "stamp",
                   "coin", "crayon", "button", "feather"),
     }  # fmt: skip
     answer_unit = "thing"
+    verbs = ("GOT",)
 
     @property
     def top(self) -> int:
         return {1: 20, 2: 100, 3: 500}[self.level]
-
-    def PERSON(self, tok: Token) -> str:
-        return self.person(tok, "a")
-
-    def OTHER(self, tok: Token) -> str:
-        return self.person(tok, "b")
-
-    def PRONOUN(self, tok: Token) -> str:
-        return self.pronoun(tok, "a", "subject")
-
-    def OBJ(self, tok: Token) -> str:
-        return self.pronoun(tok, "a", "object")
-
-    def POSS(self, tok: Token) -> str:
-        return self.pronoun(tok, "a", "possessive")
-
-    POSS_CAP = POSS
-
-    def GOT(self, tok: Token) -> str:
-        return self.verb(tok, "a")
 
     def ITEM(self, tok: Token) -> str:
         return self.noun(tok, "thing")
 
     def OTHER_ITEM(self, tok: Token) -> str:
         return self.noun(tok, "other", lexicon="thing")
-
-    def NUM(self, tok: Token) -> Token:
-        return tok  # the rule decides what the number is
 
     def setup(self, c: list[Any]) -> Any:
         (tok,) = self.tokens(c)
