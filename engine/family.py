@@ -25,6 +25,7 @@ import functools
 import hashlib
 import importlib.util
 import inspect
+import math
 import random
 import re
 from collections import Counter
@@ -552,7 +553,11 @@ class Family:
             question="".join(pieces), answer="", answer_type="none", answer_value=None,
             answer_text=_ANSWER_NONE, solvable=False, steps=[], trace="",
         )  # fmt: skip
+        lo, hi, step = entry.model.free[slot.name]
         record["provenance"]["vague"] = [start, start + len(vague)]
+        record["provenance"]["vague_number"] = {
+            "style": slot.style, "range": [_fmt(lo), _fmt(hi), _fmt(step)]
+        }  # fmt: skip
         return record
 
     def _open_slots(self, entry: _Entry) -> list[Slot]:
@@ -654,9 +659,24 @@ class Family:
             return ["an unsolvable record needs provenance.vague (where the vague phrase is)"]
         if record.get("answer") not in ("", None):
             return [f"an unsolvable record has answer {record.get('answer')!r}"]
+        style, tries = "int", [Fraction(k) for k in range(1, 40)]
+        number = prov.get("vague_number")
+        if isinstance(number, dict):  # the values the number was drawn from, first
+            try:
+                style = str(number.get("style", "int"))
+                a, b, step = (Fraction(str(x)) for x in number["range"])
+                ks = range(math.ceil(a / step), math.floor(b / step) + 1)
+                spread = sorted({ks[i * (len(ks) - 1) // 24] for i in range(25)}) if ks else []
+                tries = [k * step for k in spread] + tries
+            except (KeyError, TypeError, ValueError, ZeroDivisionError):
+                return ["provenance.vague_number is not a style and a range"]
         answers: dict[Fraction, str] = {}
-        for k in range(1, 40):
-            text = question[:lo] + str(k) + question[hi:]
+        for value in tries:
+            try:
+                written = format_number(value, _style_for(value, style))
+            except InvalidArgument:
+                continue
+            text = question[:lo] + written + question[hi:]
             try:
                 d = self.parser(lv.number).parse(text)
             except ParseFailed as err:

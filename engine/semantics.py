@@ -286,7 +286,7 @@ class Semantics(Transformer[Token, Any]):
         name: str | None = None,
         style: str = "int",
     ) -> Any:
-        """A number written in the text, drawn from ``lo..hi`` in steps of ``step``."""
+        """A number written in the text, drawn among the multiples of ``step`` in ``lo..hi``."""
         lo_, hi_, step_ = Fraction(lo), Fraction(hi), Fraction(step)
         if not (lo_ <= hi_ and step_ > 0):
             raise InvalidArgument(f"number range needs lo <= hi and step > 0, got {lo}, {hi}")
@@ -379,9 +379,9 @@ class Semantics(Transformer[Token, Any]):
         """A word (or phrase) from a lexicon bound to ``role``, as written there."""
         return self._bind(tok, "word", role, lexicon=lexicon or role)
 
-    def article(self, tok: Token, role: str) -> str:
+    def article(self, tok: Token, role: str, *, lexicon: str | None = None) -> str:
         """``a`` or ``an``, agreeing with the noun bound to ``role`` (singular)."""
-        return self._bind(tok, "article", role)
+        return self._bind(tok, "article", role, lexicon=lexicon or role)
 
 
 def describe_domain(kind: str) -> str:
