@@ -28,6 +28,7 @@ import inspect
 import math
 import random
 import re
+import sys
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -315,13 +316,20 @@ class Family:
         unknowns = [*m.unknowns, *m.lets, "answer"]
         check = self._problem(m, m.written, unknowns)
         entry.check_skeleton = check.skeleton()
-        entry.trace_kind = "sympy" if m.unknowns or _has_equations(m) else "python"
-        if entry.trace_kind == "python":
-            entry.trace_lines = [("from fractions import Fraction", None), ("", None)]
+        from gramgen.solvers import (  # type: ignore[import-not-found, unused-ignore]
+            python_expression,
+        )
+
+        lines = [(str(lhs), python_expression(rhs)) for lhs, rhs in m.relations
+                 if str(lhs) in m.lets]  # fmt: skip
+        lines.append(("answer", python_expression(m.answer)))
+        plain = not (m.unknowns or _has_equations(m)) and all(e is not None for _, e in lines)
+        entry.trace_kind = "python" if plain else "sympy"
+        if plain:
+            entry.trace_lines = [("from fractions import Fraction", None), ("import math", None),
+                                 ("", None)]  # fmt: skip
             entry.trace_lines += [(f"{q} = Fraction({{}})", q) for q in m.written]
-            entry.trace_lines += [(_relation(lhs, rhs), None) for lhs, rhs in m.relations
-                                  if str(lhs) in m.lets]  # fmt: skip
-            entry.trace_lines.append((_relation("answer", m.answer), None))
+            entry.trace_lines += [(f"{q} = {e}", None) for q, e in lines]
         else:
             from gramgen.solvers import (  # type: ignore[import-not-found, unused-ignore]
                 sympy_trace,
@@ -371,7 +379,11 @@ class Family:
         self.stats.items += 1
         if entry.error is not None:
             raise Rejected(f"structure {d.path} cannot be solved: {entry.error}")
-        chosen = entry.construct.sample(rng)
+        try:
+            chosen = entry.construct.sample(rng)
+        except GramgenError as err:  # acceptance collapsed: this structure cannot be filled
+            entry.error = str(err)
+            raise Rejected(f"structure {d.path} cannot be filled: {err}") from None
         values: dict[str, Any] = {**chosen.knowns, **chosen.values}
         tokens = self._fill(entry, d.tokens, values, rng)
         record: dict[str, Any] = {
@@ -956,7 +968,9 @@ def check_steps(steps: Sequence[Any]) -> list[str]:
 
 
 def _mentions(text: str, value: Fraction) -> bool:
-    styles = ("int", "comma", "words") if value.denominator == 1 else ()
+    styles: tuple[str, ...] = ()
+    if value.denominator == 1:
+        styles = ("int", "comma", "words") if 0 <= value <= 1000 else ("int", "comma")
     forms = {format_number(value, s) for s in (*styles, "fraction", "mixed")}
     if value.denominator in (1, 2, 4, 5, 8, 10, 20, 25, 50, 100):
         forms |= {format_number(value, "decimal"), format_number(value, "cents")}
@@ -976,9 +990,11 @@ def _load_actions(grammar_path: Path) -> type[Semantics]:
     if spec is None or spec.loader is None:
         raise InvalidArgument(f"cannot load semantic actions from {module_path}")
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses and pickling look modules up here
     try:
         spec.loader.exec_module(module)
     except Exception as err:
+        sys.modules.pop(spec.name, None)
         raise SemanticError(
             f"{module_path}: importing the actions raised {type(err).__name__}: {err}"
         ) from err

@@ -51,6 +51,7 @@ from .skeleton import Candidate, Instance, Skeleton
 from .solution import (
     Step,
     check_solution,
+    python_expression,
     run_sympy_trace,
     solution_steps,
     sympy_trace,
@@ -100,6 +101,7 @@ __all__ = [
     "parse_answer",
     "parse_relation",
     "parse_unit",
+    "python_expression",
     "run_sympy_trace",
     "run_trace",
     "same_value",

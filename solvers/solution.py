@@ -35,6 +35,7 @@ from .verdict import VERIFIED, Check
 __all__ = [
     "Step",
     "check_solution",
+    "python_expression",
     "run_sympy_trace",
     "solution_steps",
     "sympy_trace",
@@ -127,6 +128,28 @@ class _Printer(StrPrinter):  # type: ignore[misc, unused-ignore]
 def _trace_text(expr: sympy.Expr, names: Mapping[str, str]) -> str | None:
     try:
         return str(_Printer(names, "trace").doprint(expr))
+    except _NoTrace:
+        return None
+
+
+class _PythonPrinter(_Printer):
+    """Trace syntax that stays exact in plain Python: rationals as ``Fraction(p, q)``."""
+
+    def _print_Rational(self, expr: Any) -> str:
+        return f"Fraction({expr.p}, {expr.q})"
+
+
+def python_expression(expr: sympy.Expr) -> str | None:
+    """``expr`` as a Python expression over ``Fraction`` values that a trace may use
+    (``math.floor``, ``math.ceil``, ``min``, ``max``, ``abs``, ``math.comb``, ...);
+    None when it has no such form (a non-integer power, pi).
+
+    >>> x, y = sympy.symbols("x y")
+    >>> python_expression(sympy.Rational(3, 4) * x + sympy.ceiling(y))
+    'Fraction(3, 4)*x + math.ceil(y)'
+    """
+    try:
+        return str(_PythonPrinter({}, "trace").doprint(expr))
     except _NoTrace:
         return None
 
