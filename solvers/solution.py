@@ -144,9 +144,11 @@ def python_expression(expr: sympy.Expr) -> str | None:
     (``math.floor``, ``math.ceil``, ``min``, ``max``, ``abs``, ``math.comb``, ...);
     None when it has no such form (a non-integer power, pi).
 
+    Every name holds a ``Fraction``, so ``3*x/4`` divides a Fraction: exact.
+
     >>> x, y = sympy.symbols("x y")
-    >>> python_expression(sympy.Rational(3, 4) * x + sympy.ceiling(y))
-    'Fraction(3, 4)*x + math.ceil(y)'
+    >>> python_expression(sympy.Rational(3, 4) * x + sympy.ceiling(y) + sympy.Rational(1, 2))
+    '3*x/4 + math.ceil(y) + Fraction(1, 2)'
     """
     try:
         return str(_PythonPrinter({}, "trace").doprint(expr))
