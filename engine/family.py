@@ -811,8 +811,9 @@ def _verb_forms(text: str) -> tuple[str, str]:
     """(base, third person singular) of a present-tense verb (``picks up`` too)."""
     head, sep, rest = text.partition(" ")
     base = str(_inflect().plural_verb(head))
-    if base == "have" or head == "has":
-        base, third = "have", "has"
+    irregular = {"have": "has", "are": "is", "were": "was"}
+    if base in irregular:
+        third = irregular[base]
     elif base.endswith(("s", "sh", "ch", "x", "z", "o")):
         third = base + "es"
     elif len(base) > 1 and base.endswith("y") and base[-2] not in "aeiou":
@@ -972,8 +973,9 @@ def _mentions(text: str, value: Fraction) -> bool:
     if value.denominator == 1:
         styles = ("int", "comma", "words") if 0 <= value <= 1000 else ("int", "comma")
     forms = {format_number(value, s) for s in (*styles, "fraction", "mixed")}
-    if value.denominator in (1, 2, 4, 5, 8, 10, 20, 25, 50, 100):
-        forms |= {format_number(value, "decimal"), format_number(value, "cents")}
+    for style in ("decimal", "cents"):
+        with contextlib.suppress(InvalidArgument):  # not terminating (in two places)
+            forms.add(format_number(value, style))
     return any(re.search(rf"(?<![\d/.]){re.escape(f)}(?![\d/]|\.\d)", text) for f in forms)
 
 
