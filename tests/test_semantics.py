@@ -145,7 +145,7 @@ def test_money_answers_are_exact_and_written_as_money(tmp_path: Path) -> None:
         tmp_path,
         "shop",
         'start: PERSON "buys" NUM ITEM "at" MONEY "each" "." "How much is that" "?"\n'
-        'PERSON: /[A-Z][a-z]+/\nNUM: /[1-9][0-9]*/\nMONEY: /\\$[0-9]+(\\.[0-9][0-9])?/\n'
+        "PERSON: /[A-Z][a-z]+/\nNUM: /[1-9][0-9]*/\nMONEY: /\\$[0-9]+(\\.[0-9][0-9])?/\n"
         'ITEM: /[a-z]+/\n%ignore " "\n',
         "    answer_style = 'money'\n    answer_domain = 'rational'\n"
         "    lexicons = {'thing': ('pen', 'notebook')}\n"
