@@ -65,9 +65,11 @@ class PerimeterArea(Semantics):
         if kind == "square":
             side = self.number(toks[0], lo, hi, name="side")
             return side, side, True
+        # the width is shorter by a hidden amount (a vague length then still verifies)
         length = self.number(toks[0], lo + 1, hi, name="length")
-        width = self.number(toks[1], lo, hi, name="width")
-        self.let("longer", length - width)  # the length is the longer side
+        shorter = self.unknown("shorter", 1, hi - lo)
+        width = self.result(toks[1], length - shorter, name="width")
+        self.let("width_check", width - lo + 1)  # at least lo meters wide
         return length, width, False
 
     def _perimeter(self, length: Any, width: Any, square: bool) -> Any:
