@@ -34,7 +34,7 @@ class DiscountSale(Semantics):
     def LIKE(self, tok: Token) -> str:
         return self.verb(tok, "a")
 
-    HAVE = BUY = NEED = PAY = LIKE
+    HAVE = BUY = NEED = PAY = DECIDE = PUT = DOES = LIKE
 
     def ART(self, tok: Token) -> str:
         # self.article(tok, "thing") fails when the article comes before the noun

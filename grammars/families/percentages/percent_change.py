@@ -36,7 +36,7 @@ class PercentChange(Semantics):
     def SELL(self, tok: Token) -> str:
         return self.verb(tok, "a")
 
-    HAS = SELL
+    HAS = DOES = SELL
 
     @property
     def _things(self) -> str:

@@ -38,7 +38,7 @@ class PercentOf(Semantics):
     def NOTICE(self, tok: Token) -> str:
         return self.verb(tok, "a")
 
-    SORT = GIVE = LOSE = NOTICE
+    SORT = GIVE = LOSE = DECIDE = DOES = NOTICE
 
     def ITEM(self, tok: Token) -> str:
         return self.noun(tok, "thing")

@@ -112,7 +112,7 @@ class UnitRate(Semantics):
 
     def level2(self, c: list[Any]) -> Any:
         (count, cost), count2 = c
-        self.let("change", (count2 - count) ** 2)  # a different number of items
+        self.let("change", 1 / (count2 - count), domain="any")  # a different number
         each = self._each(count, cost)
         total = self.let("total", count2 * each, domain="rational")
         self._cents(total)

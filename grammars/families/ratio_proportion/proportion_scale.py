@@ -118,7 +118,7 @@ class ProportionScale(Semantics):
 
     def level1(self, c: list[Any]) -> Any:
         (amount, made), amount2 = c
-        self.let("change", (amount2 - amount) ** 2)  # a different amount (positive)
+        self.let("change", 1 / (amount2 - amount), domain="any")  # a different amount
         each = self.let("each", made / amount)
         self.step("Each of the {ingredient} makes {made} / {amount} = {each} {unit}.")
         total = self.let("total", amount2 * each)
@@ -128,7 +128,7 @@ class ProportionScale(Semantics):
 
     def level2(self, c: list[Any]) -> Any:
         (people, amount), people2, _ = c
-        self.let("change", (people2 - people) ** 2)  # a different number of people
+        self.let("change", 1 / (people2 - people), domain="any")  # a different number
         each = self.let("each", amount / people)
         self.step("For one person: {amount} / {people} = {each} {unit} of {food}.")
         total = self.let("total", people2 * each)
