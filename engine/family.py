@@ -378,12 +378,12 @@ class Family:
         entry = self._entry(lv, d)
         self.stats.items += 1
         if entry.error is not None:
-            raise Rejected(f"structure {d.path} cannot be solved: {entry.error}")
+            raise self._rejected(f"structure {d.path} cannot be solved: {entry.error}")
         try:
             chosen = entry.construct.sample(rng)
         except GramgenError as err:  # acceptance collapsed: this structure cannot be filled
             entry.error = str(err)
-            raise Rejected(f"structure {d.path} cannot be filled: {err}") from None
+            raise self._rejected(f"structure {d.path} cannot be filled: {err}") from None
         values: dict[str, Any] = {**chosen.knowns, **chosen.values}
         tokens = self._fill(entry, d.tokens, values, rng)
         record: dict[str, Any] = {
@@ -437,9 +437,13 @@ class Family:
             self.stats.full_checks += 1
             problems = self.check(record)
             if problems:
-                raise Rejected(f"failed its check: {'; '.join(problems)}")
+                raise self._rejected(f"failed its check: {'; '.join(problems)}")
             self._verified |= choices
         return record
+
+    def _rejected(self, reason: str) -> Rejected:
+        self.stats.rejected[reason_shape(reason)] += 1
+        return Rejected(reason)
 
     def _fill(
         self,
@@ -553,7 +557,9 @@ class Family:
         """The problem with one number the answer needs replaced by a vague phrase."""
         open_slots = self._open_slots(entry)
         if not open_slots:
-            raise Rejected(f"structure {d.path} has no number whose loss leaves the answer open")
+            raise self._rejected(
+                f"structure {d.path} has no number whose loss leaves the answer open"
+            )
         slot = open_slots[rng.randrange(len(open_slots))]
         nxt = next((t for _, t in tokens[slot.index + 1 :] if t), "")
         vague = _vague(slot.style, nxt)
@@ -727,6 +733,14 @@ def _check_names(grammar: Grammar, actions: type[Semantics], path: Path) -> None
 
 class Rejected(GramgenError):
     """A candidate problem that was not emitted, with the reason."""
+
+
+_SHAPE = re.compile(r"\[[\d, ]*\]|-?\d+(?:/\d+)?|(?<=of )\S+")
+
+
+def reason_shape(reason: str) -> str:
+    """A rejection reason with its paths, numbers and ids blanked, for counting."""
+    return _SHAPE.sub("#", reason)[:120]
 
 
 # -- helpers ---------------------------------------------------------------------------------

@@ -21,7 +21,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import sys
 import time
 from collections import Counter, deque
@@ -91,11 +90,16 @@ def stream_seed(seed: int, family: str, level: int) -> int:
 # -- workers --------------------------------------------------------------------------------
 
 
-def make_chunk(task: tuple[Any, ...]) -> list[tuple[int, str, bytes, int, int]]:
+def record_id(family: str, level: int, run_seed: int, k: int) -> str:
+    """The id of candidate ``k`` of a stream (stable across runs with the seed)."""
+    return f"{family}-L{level}-s{run_seed}-{k}"
+
+
+def make_chunk(task: tuple[Any, ...]) -> list[tuple[int, str, bytes, int]]:
     """Candidates ``start..start+count`` of one stream, made in a worker.
 
-    Returns (k, status, payload, question hash, structure hash) per candidate:
-    status ``ok`` with the record's JSON, or ``rejected`` with the reason.
+    Returns (k, status, payload, question hash) per candidate: status ``train``
+    or ``test`` (the split) with the record's JSON, or ``rejected`` with the reason.
     """
     import orjson
 
@@ -104,28 +108,20 @@ def make_chunk(task: tuple[Any, ...]) -> list[tuple[int, str, bytes, int, int]]:
     path, level, run_seed, start, count, unsolvable, verify, test_fraction = task
     fam = load_family(path)
     sseed = stream_seed(run_seed, fam.name, level)
-    out: list[tuple[int, str, bytes, int, int]] = []
+    out: list[tuple[int, str, bytes, int]] = []
     for k in range(start, start + count):
         vague = unsolvable > 0 and _unit("vague", sseed, k) < unsolvable
         try:
             rec = fam.item(k, seed=sseed, level=level, unsolvable=vague, verify=verify)
         except Rejected as err:
-            out.append((k, "rejected", str(err).encode(), 0, 0))
+            out.append((k, "rejected", str(err).encode(), 0))
             continue
-        rec["id"] = f"{fam.name}-L{level}-s{run_seed}-{k}"
+        rec["id"] = record_id(fam.name, level, run_seed, k)
         rec["provenance"]["run_seed"] = run_seed
         structure = f"{fam.name}:{level}:{','.join(map(str, rec['provenance']['path']))}"
         split = "test" if test_fraction and _unit("split", structure) < test_fraction else "train"
         rec["split"] = split
-        out.append(
-            (
-                k,
-                "ok",
-                orjson.dumps(rec),
-                _digest(canonical(str(rec["question"]))),
-                _digest(structure),
-            )
-        )
+        out.append((k, split, orjson.dumps(rec), _digest(canonical(str(rec["question"])))))
     return out
 
 
@@ -528,6 +524,8 @@ def _run_stream(
     """Consume the stream's candidates in order until its quota is met."""
     import orjson
 
+    from .family import reason_shape
+
     key = f"{st.family}/L{st.level}"
     counts = state.counts.setdefault(
         key, {"made": 0, "candidates": 0, "rejected": 0, "duplicates": 0, "test": 0}
@@ -547,26 +545,25 @@ def _run_stream(
                 pending.append(ex.submit(make_chunk, task))
                 k += size
             chunk = pending.popleft().result()
-            for cand, status, payload, qhash, _structure in chunk:
+            for cand, status, payload, qhash in chunk:
                 if counts["made"] >= st.quota:
                     break
                 counts["candidates"] += 1
                 since_new += 1
-                rec_id = f"{st.family}-L{st.level}-s{opts.seed}-{cand}"
-                if status == "ok":
+                rec_id = record_id(st.family, st.level, opts.seed, cand)
+                if status != "rejected":
                     question = orjson.loads(payload)["question"] if dedup.lsh is not None else ""
                     reason = dedup.check(qhash, question, rec_id)
                 else:
                     reason = payload.decode()
                 if reason is not None:
-                    counts["duplicates" if status == "ok" else "rejected"] += 1
-                    reasons[_REASON_SHAPE.sub("#", reason)[:120]] += 1
+                    counts["rejected" if status == "rejected" else "duplicates"] += 1
+                    reasons[reason_shape(reason)] += 1
                     audit = {"stream": key, "candidate": cand, "id": rec_id, "reason": reason}
                     writer.write("audit", orjson.dumps(audit))
                     continue
-                split = "test" if b'"split":"test"' in payload else "train"
-                counts["test"] += split == "test"
-                writer.write(split, payload)
+                counts["test"] += status == "test"
+                writer.write(status, payload)
                 counts["made"] += 1
                 since_new = 0
                 bar.update(1)
@@ -590,9 +587,6 @@ def _run_stream(
 def _checkpoint(state: _State, writer: _Writer, path: Path) -> None:
     state.offsets = writer.offsets()
     _fsync_write(path, json.dumps(asdict(state)).encode())
-
-
-_REASON_SHAPE = re.compile(r"-?\d+(?:/\d+)?|(?<=of )\S+")
 
 
 def _finish(writer: _Writer, opts: GenerateOptions, splits: list[str]) -> list[Path]:
