@@ -397,16 +397,16 @@ def describe_domain(kind: str) -> str:
 class Story(Semantics):
     """Semantics with the conventional slot terminals of a story already bound.
 
-    ``PERSON`` is the main person (role :attr:`main`), ``OTHER`` a second person
-    (role :attr:`other`); ``PRONOUN``/``PRONOUN_CAP``, ``OBJ``, ``POSS``/``POSS_CAP``
+    ``PERSON`` is the main person (role :attr:`main_role`), ``OTHER`` a second person
+    (role :attr:`other_role`); ``PRONOUN``/``PRONOUN_CAP``, ``OBJ``, ``POSS``/``POSS_CAP``
     and ``REFL`` are the main person's subject, object, possessive and reflexive
     pronouns; ``NUM`` tokens pass through to the rules, which decide what each
     number is. Terminals named in :attr:`verbs` are verbs agreeing with the main
     person. A subclass overrides any of these as it needs.
     """
 
-    main: ClassVar[str] = "a"
-    other: ClassVar[str] = "b"
+    main_role: ClassVar[str] = "a"
+    other_role: ClassVar[str] = "b"
     verbs: ClassVar[tuple[str, ...]] = ()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -416,29 +416,29 @@ class Story(Semantics):
                 setattr(cls, name, Story._agreeing_verb)
 
     def _agreeing_verb(self, tok: Token) -> str:
-        return self.verb(tok, self.main)
+        return self.verb(tok, self.main_role)
 
     def PERSON(self, tok: Token) -> str:
-        return self.person(tok, self.main)
+        return self.person(tok, self.main_role)
 
     def OTHER(self, tok: Token) -> str:
-        return self.person(tok, self.other)
+        return self.person(tok, self.other_role)
 
     def PRONOUN(self, tok: Token) -> str:
-        return self.pronoun(tok, self.main, "subject")
+        return self.pronoun(tok, self.main_role, "subject")
 
     PRONOUN_CAP = PRONOUN
 
     def OBJ(self, tok: Token) -> str:
-        return self.pronoun(tok, self.main, "object")
+        return self.pronoun(tok, self.main_role, "object")
 
     def POSS(self, tok: Token) -> str:
-        return self.pronoun(tok, self.main, "possessive")
+        return self.pronoun(tok, self.main_role, "possessive")
 
     POSS_CAP = POSS
 
     def REFL(self, tok: Token) -> str:
-        return self.pronoun(tok, self.main, "reflexive")
+        return self.pronoun(tok, self.main_role, "reflexive")
 
     def NUM(self, tok: Token) -> Token:
         return tok

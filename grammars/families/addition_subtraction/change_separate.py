@@ -6,10 +6,10 @@ from typing import Any, ClassVar
 
 from lark import Token
 
-from gramgen.semantics import Semantics
+from gramgen.semantics import Story
 
 
-class ChangeSeparate(Semantics):
+class ChangeSeparate(Story):
     title = "Change (separate): how many are left after giving some away"
     lexicons: ClassVar[dict[str, Any]] = {
         "thing": ("sticker", "marble", "card", "stamp", "shell", "bead", "button", "pencil",
@@ -25,17 +25,6 @@ class ChangeSeparate(Semantics):
         3: ((20, 150), (10, 120)),
     }
 
-    def PERSON(self, tok: Token) -> str:
-        return self.person(tok, "a")
-
-    def PRONOUN(self, tok: Token) -> str:
-        return self.pronoun(tok, "a", "subject")
-
-    def POSS(self, tok: Token) -> str:
-        return self.pronoun(tok, "a", "possessive")
-
-    POSS_CAP = POSS
-
     def GIVES(self, tok: Token) -> str:
         return self.verb(tok, "a")
 
@@ -46,9 +35,6 @@ class ChangeSeparate(Semantics):
 
     def OTHER_ITEM(self, tok: Token) -> str:
         return self.noun(tok, "other", lexicon="thing")
-
-    def NUM(self, tok: Token) -> Token:
-        return tok  # the sentence or the level decides what the number is
 
     def setup(self, c: list[Any]) -> Token:
         (tok,) = self.tokens(c)

@@ -6,10 +6,10 @@ from typing import Any
 
 from lark import Token
 
-from gramgen.semantics import Semantics
+from gramgen.semantics import Story
 
 
-class Ages(Semantics):
+class Ages(Story):
     title = "Ages: older, younger, times as old; sums of ages now and in other years"
     answer_unit = "years"
 
@@ -23,17 +23,8 @@ class Ages(Semantics):
 
     # -- terminals -------------------------------------------------------------------
 
-    def PERSON(self, tok: Token) -> str:
-        return self.person(tok, "a")
-
-    def OTHER(self, tok: Token) -> str:
-        return self.person(tok, "b")
-
     def THIRD(self, tok: Token) -> str:
         return self.person(tok, "c")
-
-    def NUM(self, tok: Token) -> Token:
-        return tok
 
     # -- sentences: each returns what it says, the level actions give it meaning -----
 

@@ -5,16 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 import sympy
-from lark import Token
 
-from gramgen.semantics import Semantics
+from gramgen.semantics import Story
 
 COUNTS = {1: (2, 4), 2: (3, 5), 3: (3, 6)}
 # the smallest number (plain) or its half (even, odd) is chosen first from this range
 BASES = {1: (1, 30), 2: (1, 40), 3: (5, 80)}
 
 
-class ConsecutiveIntegers(Semantics):
+class ConsecutiveIntegers(Story):
     title = "Consecutive numbers: find the smallest or largest from their sum"
 
     def __init__(self, level: int = 1) -> None:
@@ -22,13 +21,7 @@ class ConsecutiveIntegers(Semantics):
         self.kind = "plain"
         self.gap = 1
 
-    def PERSON(self, tok: Token) -> str:
-        return self.person(tok, "a")
-
-    def NUM(self, tok: Token) -> Token:
-        return tok
-
-    COUNT = NUM
+    COUNT = Story.NUM
 
     # -- what kind of numbers ------------------------------------------------------------
 

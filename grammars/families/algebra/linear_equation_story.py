@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 
 from lark import Token
 
-from gramgen.semantics import Semantics
+from gramgen.semantics import Story
 
 # context -> (lo, hi, step) of the fee and of the price per unit, the count's range
 # and the price difference between the two options (level 3)
@@ -31,7 +31,7 @@ def _context(unit: str) -> Callable[[LinearEquationStory, list[Any]], None]:
     return action
 
 
-class LinearEquationStory(Semantics):
+class LinearEquationStory(Story):
     title = "Linear equations in stories: fixed fee plus a price per visit"
     lexicons: ClassVar[dict[str, Any]] = {
         "visit": ("visit",), "km": ("kilometre",), "hour": ("hour",), "game": ("game",),
@@ -47,9 +47,6 @@ class LinearEquationStory(Semantics):
         self.context = "visit"
         self.count: Any = None
         self.diff: Any = None
-
-    def PERSON(self, tok: Token) -> str:
-        return self.person(tok, "a")
 
     def MONEY(self, tok: Token) -> Token:
         return tok

@@ -7,7 +7,7 @@ from typing import Any
 import sympy
 from lark import Token
 
-from gramgen.semantics import Semantics
+from gramgen.semantics import Story
 
 # level -> the secret number's range and each operation's (lo, hi)
 RANGES: dict[int, dict[str, tuple[int, int]]] = {
@@ -20,7 +20,7 @@ VERBS = ("MULTIPLY", "MAKE", "DOUBLE", "TRIPLE", "ADD", "INCREASE", "SUBTRACT", 
          "NOTICE", "START", "SCALE", "DO")  # fmt: skip
 
 
-class ThinkOfNumber(Semantics):
+class ThinkOfNumber(Story):
     title = "Think of a number: find the number from what was done to it"
     # the secret number is whole; a variant that leaves a number vague may make it a
     # fraction, which still answers it
@@ -35,18 +35,6 @@ class ThinkOfNumber(Semantics):
     def __default_token__(self, tok: Token) -> Any:
         if tok.type in VERBS:
             return self.verb(tok, "a")
-        return tok
-
-    def PERSON(self, tok: Token) -> str:
-        return self.person(tok, "a")
-
-    def PRONOUN(self, tok: Token) -> str:
-        return self.pronoun(tok, "a", "subject")
-
-    def POSS(self, tok: Token) -> str:
-        return self.pronoun(tok, "a", "possessive")
-
-    def NUM(self, tok: Token) -> Token:
         return tok
 
     # -- operations -----------------------------------------------------------------------

@@ -7,12 +7,12 @@ from typing import Any, ClassVar
 
 from lark import Token
 
-from gramgen.semantics import Semantics
+from gramgen.semantics import Story
 
 CENT = Fraction(1, 100)
 
 
-class DecimalShopping(Semantics):
+class DecimalShopping(Story):
     title = "Shopping with decimals: totals and change"
     lexicons: ClassVar[dict[str, Any]] = {
         "thing": ("notebook", "sandwich", "muffin", "smoothie", "bracelet", "keychain",
@@ -20,15 +20,6 @@ class DecimalShopping(Semantics):
     }  # fmt: skip
     answer_style = "cents"
     answer_domain = "rational"
-
-    def PERSON(self, tok: Token) -> str:
-        return self.person(tok, "a")
-
-    def PRONOUN(self, tok: Token) -> str:
-        return self.pronoun(tok, "a", "subject")
-
-    def POSS(self, tok: Token) -> str:
-        return self.pronoun(tok, "a", "possessive")
 
     def BUYS(self, tok: Token) -> str:
         return self.verb(tok, "a")
@@ -51,9 +42,6 @@ class DecimalShopping(Semantics):
 
     def ITEM_TWO(self, tok: Token) -> str:
         return self.noun(tok, "thing2", 1, lexicon="thing")
-
-    def NUM(self, tok: Token) -> Token:
-        return tok
 
     def MONEY(self, tok: Token) -> Token:
         return tok

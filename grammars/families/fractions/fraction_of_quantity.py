@@ -6,12 +6,12 @@ from typing import Any, ClassVar
 
 from lark import Token
 
-from gramgen.semantics import Semantics
+from gramgen.semantics import Story
 
 Part = tuple[str, Token]
 
 
-class FractionOfQuantity(Semantics):
+class FractionOfQuantity(Story):
     title = "Fraction of a quantity"
     lexicons: ClassVar[dict[str, Any]] = {
         "group": ("student", "child", "pupil", "kid"),
@@ -33,9 +33,6 @@ class FractionOfQuantity(Semantics):
     # how many times the denominator(s) the group is
     UNITS: ClassVar[dict[int, tuple[int, int]]] = {1: (2, 8), 2: (3, 15), 3: (3, 12)}
 
-    def PERSON(self, tok: Token) -> str:
-        return self.person(tok, "a")
-
     def GROUP(self, tok: Token) -> str:
         return self.noun(tok, "group")  # every count written beside it is at least 2
 
@@ -44,9 +41,6 @@ class FractionOfQuantity(Semantics):
 
     def ACT_TWO(self, tok: Token) -> str:
         return self.word(tok, "act2", lexicon="act")
-
-    def NUM(self, tok: Token) -> Token:
-        return tok
 
     def FRAC(self, tok: Token) -> Token:
         return tok

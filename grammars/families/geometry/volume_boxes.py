@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 import sympy
 from lark import Token
 
-from gramgen.semantics import Semantics
+from gramgen.semantics import Story
 
 
 def _q(name: str) -> Any:
@@ -15,7 +15,7 @@ def _q(name: str) -> Any:
     return sympy.Symbol(name, real=True)
 
 
-class VolumeBoxes(Semantics):
+class VolumeBoxes(Story):
     title = "Volume of boxes and tanks: cubes that fit, time to fill"
     lexicons: ClassVar[dict[str, Any]] = {
         "small_box": ("gift box", "pencil box", "jewellery box", "trinket box", "tea box",
@@ -35,9 +35,6 @@ class VolumeBoxes(Semantics):
 
     # -- terminals --------------------------------------------------------------------
 
-    def PERSON(self, tok: Token) -> str:
-        return self.person(tok, "a")
-
     def BOX(self, tok: Token) -> str:
         return self.word(tok, "box", lexicon="small_box" if self.level == 1 else "box")
 
@@ -49,10 +46,7 @@ class VolumeBoxes(Semantics):
 
     CUBES = MINUTES = CC
 
-    def NUM(self, tok: Token) -> Token:
-        return tok
-
-    LITRES = NUM
+    LITRES = Story.NUM
 
     # -- sentences ----------------------------------------------------------------------
 

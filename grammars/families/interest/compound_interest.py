@@ -6,21 +6,15 @@ from typing import Any
 
 from lark import Token
 
-from gramgen.semantics import Semantics
+from gramgen.semantics import Story
 
 
-class CompoundInterest(Semantics):
+class CompoundInterest(Story):
     title = "Compound interest: the balance after 1-3 years, the interest, or the principal"
     answer_style = "money"
     answer_domain = "rational"
 
     # -- terminals -------------------------------------------------------------------
-
-    def PERSON(self, tok: Token) -> str:
-        return self.person(tok, "a")
-
-    def PRONOUN(self, tok: Token) -> str:
-        return self.pronoun(tok, "a", "subject")
 
     def LEAVES(self, tok: Token) -> str:
         return self.verb(tok, "a")

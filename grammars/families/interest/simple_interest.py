@@ -6,31 +6,22 @@ from typing import Any
 
 from lark import Token
 
-from gramgen.semantics import Semantics
+from gramgen.semantics import Story
 
 
-class SimpleInterest(Semantics):
+class SimpleInterest(Story):
     title = "Simple interest: the interest, the final amount or the principal"
     answer_style = "money"
     answer_domain = "rational"
 
     # -- terminals -------------------------------------------------------------------
 
-    def PERSON(self, tok: Token) -> str:
-        return self.person(tok, "a")
-
-    def PRONOUN(self, tok: Token) -> str:
-        return self.pronoun(tok, "a", "subject")
-
     def LEAVES(self, tok: Token) -> str:
         return self.verb(tok, "a")
 
     DOES = KEEPS = WAITS = EARNS = RECEIVES = LEAVES
 
-    def NUM(self, tok: Token) -> Token:
-        return tok
-
-    PCT = MONEY = NUM
+    PCT = MONEY = Story.NUM
 
     # -- sentences -------------------------------------------------------------------
 

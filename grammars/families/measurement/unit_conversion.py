@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 
 from lark import Token
 
-from gramgen.semantics import Semantics
+from gramgen.semantics import Story
 
 # unit pair -> conversion factor and ranges: lo, hi (and step) per kind of amount
 PAIRS: dict[str, dict[str, Any]] = {
@@ -48,7 +48,7 @@ def _kit(pair: str, kind: str) -> Callable[[UnitConversion, list[Any]], _Amount]
     return action
 
 
-class UnitConversion(Semantics):
+class UnitConversion(Story):
     title = "Unit conversion: metres, kilograms, litres, hours and feet"
     lexicons: ClassVar[dict[str, Any]] = {
         "stuff_m": ("ribbon", "rope", "string", "wire", "fabric", "yarn", "garden hose",
@@ -84,9 +84,6 @@ class UnitConversion(Semantics):
 
     # -- terminals --------------------------------------------------------------------
 
-    def PERSON(self, tok: Token) -> str:
-        return self.person(tok, "a")
-
     def PRONOUN(self, tok: Token) -> _Pronoun:
         self.pronoun(tok, "a", "subject")
         return _Pronoun()
@@ -97,9 +94,6 @@ class UnitConversion(Semantics):
         return tok
 
     SPEND = GET
-
-    def NUM(self, tok: Token) -> Token:
-        return tok
 
     def ITEM(self, tok: Token) -> Token:
         return tok

@@ -6,10 +6,10 @@ from typing import Any, ClassVar
 
 from lark import Token
 
-from gramgen.semantics import Semantics
+from gramgen.semantics import Story
 
 
-class Mixture(Semantics):
+class Mixture(Story):
     title = "Mixtures of two prices or strengths"
     lexicons: ClassVar[dict[str, Any]] = {
         "nut": ("peanuts", "almonds", "cashews", "walnuts", "pecans", "hazelnuts",
@@ -21,12 +21,6 @@ class Mixture(Semantics):
     answer_style = "decimal"
     answer_domain = "rational"
     answer_unit = "unit"  # a role: pounds (level 1) or liters
-
-    def PERSON(self, tok: Token) -> str:
-        return self.person(tok, "a")
-
-    def PRONOUN(self, tok: Token) -> str:
-        return self.pronoun(tok, "a", "subject")
 
     def WANT(self, tok: Token) -> str:
         return self.verb(tok, "a")
@@ -45,10 +39,7 @@ class Mixture(Semantics):
     def UNIT(self, tok: Token) -> str:
         return self.word(tok, "unit", lexicon="pounds" if self.level == 1 else "liters")
 
-    def NUM(self, tok: Token) -> Token:
-        return tok
-
-    QTY = MONEY = PCT = NUM
+    QTY = MONEY = PCT = Story.NUM
 
     # -- sentences: tokens go up to the level rule, which builds the equation ----------
 

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from lark import Token
-
-from gramgen.semantics import Semantics
+from gramgen.semantics import Story
 
 # money to spend, quantities, and prices (lo, hi, step) by level
 BUDGET = {1: (10, 50, 1), 2: (30, 100, 5), 3: (60, 200, 5)}
@@ -14,7 +12,18 @@ QTY = {1: (2, 6), 2: (2, 8), 3: (2, 9)}
 PRICE = {1: (1, 5, 0.5), 2: (1, 6, 0.25), 3: (2, 15, 1)}
 
 
-class ShoppingTrip(Semantics):
+class ShoppingTrip(Story):
+    main_role = "p"
+    other_role = "o"
+    verbs = (
+        "BUY",
+        "PICK",
+        "GET",
+        "USE",
+        "SAVE",
+        "WALK",
+        "DOES",
+    )
     title = "Shopping trip: costs of several items, discounts, shared bills, money left"
     lexicons: ClassVar[dict[str, Any]] = {
         # everyday things for levels 1 and 2, pricier ones for level 3
@@ -34,32 +43,7 @@ class ShoppingTrip(Semantics):
 
     # -- terminals ------------------------------------------------------------------
 
-    def PERSON(self, tok: Token) -> str:
-        return self.person(tok, "p")
-
-    def OTHER(self, tok: Token) -> str:
-        return self.person(tok, "o")
-
-    def PRONOUN(self, tok: Token) -> str:
-        return self.pronoun(tok, "p", "subject")
-
-    def OBJ(self, tok: Token) -> str:
-        return self.pronoun(tok, "p", "object")
-
-    def POSS(self, tok: Token) -> str:
-        return self.pronoun(tok, "p", "possessive")
-
-    POSS_CAP = POSS
-
-    def _verb(self, tok: Token) -> str:
-        return self.verb(tok, "p")
-
-    BUY = PICK = GET = USE = SAVE = WALK = DOES = _verb
-
-    def NUM(self, tok: Token) -> Token:
-        return tok
-
-    MONEY = PERCENT = ITEM = ITEM_ONE = NUM
+    MONEY = PERCENT = ITEM = ITEM_ONE = Story.NUM
 
     # -- sentences ------------------------------------------------------------------
 

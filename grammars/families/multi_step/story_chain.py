@@ -6,14 +6,27 @@ from typing import Any, ClassVar
 
 from lark import Token
 
-from gramgen.semantics import Semantics
+from gramgen.semantics import Story
 
 START = {1: (12, 60), 2: (24, 120), 3: (48, 200)}
 CAP = {1: 150, 2: 300, 3: 500}  # no bakery ends up with thousands
 CHANGE = {1: (2, 15), 2: (3, 30), 3: (4, 40)}  # sold or baked; fewer are given or lost
 
 
-class StoryChain(Semantics):
+class StoryChain(Story):
+    main_role = "p"
+    other_role = "o"
+    verbs = (
+        "SELL",
+        "GIVE",
+        "PUT",
+        "BURN",
+        "THROW",
+        "BAKE",
+        "HAS",
+        "PACK",
+        "DOES",
+    )
     title = "Story chain: a baker's day of changes, then what is left or how many boxes"
     lexicons: ClassVar[dict[str, Any]] = {
         "goods": ("cookie", "muffin", "cupcake", "roll", "bagel", "scone", "pretzel",
@@ -29,29 +42,7 @@ class StoryChain(Semantics):
 
     # -- terminals ------------------------------------------------------------------
 
-    def PERSON(self, tok: Token) -> str:
-        return self.person(tok, "p")
-
-    def OTHER(self, tok: Token) -> str:
-        return self.person(tok, "o")
-
-    def PRONOUN(self, tok: Token) -> str:
-        return self.pronoun(tok, "p", "subject")
-
-    def POSS(self, tok: Token) -> str:
-        return self.pronoun(tok, "p", "possessive")
-
-    POSS_CAP = POSS
-
-    def _verb(self, tok: Token) -> str:
-        return self.verb(tok, "p")
-
-    SELL = GIVE = PUT = BURN = THROW = BAKE = HAS = PACK = DOES = _verb
-
-    def NUM(self, tok: Token) -> Token:
-        return tok
-
-    ITEM = ITEM_ONE = BOX = NUM
+    ITEM = ITEM_ONE = BOX = Story.NUM
 
     def _goods(self, c: list[Any], count: Any = 2) -> None:
         self.nouns += [(t, count) for t in self.tokens(c, "ITEM")]

@@ -6,25 +6,16 @@ from typing import Any, ClassVar
 
 from lark import Token
 
-from gramgen.semantics import Semantics
+from gramgen.semantics import Story
 
 
-class EqualGroups(Semantics):
+class EqualGroups(Story):
     title = "Equal groups: multiply to find the total, divide to find each group"
     lexicons: ClassVar[dict[str, Any]] = {
         "thing": ("cookie", "marble", "crayon", "pencil", "button", "bead", "sticker"),
         "cont": ("box", "bag", "jar", "tin"),
     }
     answer_unit = "thing"
-
-    def PERSON(self, tok: Token) -> str:
-        return self.person(tok, "a")
-
-    def PRONOUN(self, tok: Token) -> str:
-        return self.pronoun(tok, "a", "subject")
-
-    def POSS(self, tok: Token) -> str:
-        return self.pronoun(tok, "a", "possessive")
 
     def PUTS(self, tok: Token) -> str:
         return self.verb(tok, "a")
@@ -39,9 +30,6 @@ class EqualGroups(Semantics):
 
     def CONT_ONE(self, tok: Token) -> str:
         return self.noun(tok, "cont", 1)
-
-    def NUM(self, tok: Token) -> Token:
-        return tok
 
     def _num(self, c: list[Any]) -> Token:
         (tok,) = self.tokens(c)

@@ -7,10 +7,10 @@ from typing import Any, ClassVar
 import sympy
 from lark import Token
 
-from gramgen.semantics import Semantics
+from gramgen.semantics import Story
 
 
-class SharingRemainder(Semantics):
+class SharingRemainder(Story):
     title = "Sharing with a remainder: each share and what is left over"
     lexicons: ClassVar[dict[str, Any]] = {
         "thing": ("sticker", "marble", "card", "cookie", "crayon", "pencil", "bead", "candy"),
@@ -21,20 +21,6 @@ class SharingRemainder(Semantics):
     # (things lo, hi), (people lo, hi) per level; level 3 draws two amounts
     THINGS: ClassVar[dict[int, tuple[int, int]]] = {1: (13, 30), 2: (40, 150), 3: (40, 200)}
     PEOPLE: ClassVar[dict[int, tuple[int, int]]] = {1: (3, 6), 2: (3, 9), 3: (4, 12)}
-
-    def PERSON(self, tok: Token) -> str:
-        return self.person(tok, "a")
-
-    def PRONOUN(self, tok: Token) -> str:
-        return self.pronoun(tok, "a", "subject")
-
-    def OBJ(self, tok: Token) -> str:
-        return self.pronoun(tok, "a", "object")
-
-    def POSS(self, tok: Token) -> str:
-        return self.pronoun(tok, "a", "possessive")
-
-    POSS_CAP = POSS
 
     def GETS(self, tok: Token) -> str:
         return self.verb(tok, "a")
@@ -49,9 +35,6 @@ class SharingRemainder(Semantics):
 
     def GROUP_ONE(self, tok: Token) -> str:
         return self.noun(tok, "group", 1)
-
-    def NUM(self, tok: Token) -> Token:
-        return tok
 
     def have(self, c: list[Any]) -> Any:
         (tok,) = self.tokens(c)

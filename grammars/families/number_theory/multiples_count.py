@@ -7,14 +7,14 @@ from typing import Any, ClassVar
 import sympy
 from lark import Token
 
-from gramgen.semantics import Semantics
+from gramgen.semantics import Story
 
 
 def _q(name: str) -> Any:
     return sympy.Symbol(name, real=True)
 
 
-class MultiplesCount(Semantics):
+class MultiplesCount(Story):
     title = "Counting multiples: every k-th numbered thing gets a sticker"
     lexicons: ClassVar[dict[str, Any]] = {
         "thing": ("chair", "locker", "tile", "bead", "cup", "card", "flag", "block",
@@ -27,17 +27,11 @@ class MultiplesCount(Semantics):
         super().__init__(level)
         self.marks = 0
 
-    def PERSON(self, tok: Token) -> str:
-        return self.person(tok, "a")
-
     def THING(self, tok: Token) -> str:
         return self.noun(tok, "thing")
 
     def THING1(self, tok: Token) -> str:
         return self.noun(tok, "thing", 1)
-
-    def NUM(self, tok: Token) -> Token:
-        return tok
 
     # -- sentences ----------------------------------------------------------------------
 

@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 import sympy
 from lark import Token
 
-from gramgen.semantics import Semantics
+from gramgen.semantics import Story
 
 VERBS = ("DOES", "GET", "FIND", "GIVE", "KEEP", "USE", "TAKE", "SELL", "PACK", "WANT", "PUT",
          "SORT")  # fmt: skip
@@ -19,7 +19,7 @@ RANGES = {
 }
 
 
-class Remainders(Semantics):
+class Remainders(Story):
     title = "Remainders: packing things into boxes of a fixed size"
     lexicons: ClassVar[dict[str, Any]] = {
         "thing": ("cookie", "sticker", "egg", "pencil", "apple", "cupcake", "marble",
@@ -39,23 +39,6 @@ class Remainders(Semantics):
             return self.verb(tok, "a")
         return tok
 
-    def PERSON(self, tok: Token) -> str:
-        return self.person(tok, "a")
-
-    def PRONOUN(self, tok: Token) -> str:
-        return self.pronoun(tok, "a", "subject")
-
-    def OBJ(self, tok: Token) -> str:
-        return self.pronoun(tok, "a", "object")
-
-    def POSS(self, tok: Token) -> str:
-        return self.pronoun(tok, "a", "possessive")
-
-    POSS_CAP = POSS
-
-    def REFL(self, tok: Token) -> str:
-        return self.pronoun(tok, "a", "reflexive")
-
     def ITEM(self, tok: Token) -> str:
         return self.noun(tok, "thing")
 
@@ -64,9 +47,6 @@ class Remainders(Semantics):
 
     def BOX1(self, tok: Token) -> str:
         return self.noun(tok, "box", 1)
-
-    def NUM(self, tok: Token) -> Token:
-        return tok
 
     # -- sentences ----------------------------------------------------------------------
 

@@ -6,10 +6,10 @@ from typing import Any, ClassVar
 
 from lark import Token
 
-from gramgen.semantics import Semantics
+from gramgen.semantics import Story
 
 
-class DiscountSale(Semantics):
+class DiscountSale(Story):
     title = "Discounts and sale prices"
     lexicons: ClassVar[dict[str, Any]] = {
         "thing": ("jacket", "lamp", "backpack", "helmet", "blender", "sweater", "watch",
@@ -18,18 +18,6 @@ class DiscountSale(Semantics):
     }  # fmt: skip
     answer_style = "money"
     answer_domain = "rational"
-
-    def PERSON(self, tok: Token) -> str:
-        return self.person(tok, "a")
-
-    def OTHER(self, tok: Token) -> str:
-        return self.person(tok, "b")
-
-    def PRONOUN(self, tok: Token) -> str:
-        return self.pronoun(tok, "a", "subject")
-
-    def POSS(self, tok: Token) -> str:
-        return self.pronoun(tok, "a", "possessive")
 
     def LIKE(self, tok: Token) -> str:
         return self.verb(tok, "a")
@@ -47,10 +35,7 @@ class DiscountSale(Semantics):
     def ITEMS(self, tok: Token) -> str:
         return self.noun(tok, "thing", 2)
 
-    def NUM(self, tok: Token) -> Token:
-        return tok
-
-    MONEY = MONEY_X = PCT = NUM
+    MONEY = MONEY_X = PCT = Story.NUM
 
     # -- sentences --------------------------------------------------------------------
 

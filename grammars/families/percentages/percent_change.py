@@ -6,10 +6,10 @@ from typing import Any, ClassVar
 
 from lark import Token
 
-from gramgen.semantics import Semantics
+from gramgen.semantics import Story
 
 
-class PercentChange(Semantics):
+class PercentChange(Story):
     title = "Percent increase and decrease"
     lexicons: ClassVar[dict[str, Any]] = {
         "thing": ("muffin", "cookie", "bagel", "pie", "cupcake", "sandwich", "pretzel",
@@ -20,18 +20,6 @@ class PercentChange(Semantics):
     answer_domain = "rational"
     # the answer's unit is a role: the things sold (levels 1-2) or "percent" (level 3)
     answer_unit = "unit"
-
-    def PERSON(self, tok: Token) -> str:
-        return self.person(tok, "a")
-
-    def OTHER(self, tok: Token) -> str:
-        return self.person(tok, "b")
-
-    def PRONOUN(self, tok: Token) -> str:
-        return self.pronoun(tok, "a", "subject")
-
-    def POSS(self, tok: Token) -> str:
-        return self.pronoun(tok, "a", "possessive")
 
     def SELL(self, tok: Token) -> str:
         return self.verb(tok, "a")
@@ -51,10 +39,7 @@ class PercentChange(Semantics):
     def PERCENT(self, tok: Token) -> str:
         return self.word(tok, "unit", lexicon="percent")
 
-    def NUM(self, tok: Token) -> Token:
-        return tok
-
-    PCT = NUM
+    PCT = Story.NUM
 
     # -- sentences --------------------------------------------------------------------
 

@@ -6,10 +6,10 @@ from typing import Any, ClassVar
 
 from lark import Token
 
-from gramgen.semantics import Semantics
+from gramgen.semantics import Story
 
 
-class PercentOf(Semantics):
+class PercentOf(Story):
     title = "Percent of a quantity"
     lexicons: ClassVar[dict[str, Any]] = {
         "thing": ("marble", "bead", "balloon", "pencil", "sticker", "button", "tile", "sock",
@@ -20,20 +20,6 @@ class PercentOf(Semantics):
     answer_unit = "thing"
 
     # -- bindings ---------------------------------------------------------------------
-
-    def PERSON(self, tok: Token) -> str:
-        return self.person(tok, "a")
-
-    def OTHER(self, tok: Token) -> str:
-        return self.person(tok, "b")
-
-    def PRONOUN(self, tok: Token) -> str:
-        return self.pronoun(tok, "a", "subject")
-
-    def POSS(self, tok: Token) -> str:
-        return self.pronoun(tok, "a", "possessive")
-
-    POSS_CAP = POSS
 
     def NOTICE(self, tok: Token) -> str:
         return self.verb(tok, "a")
@@ -51,9 +37,6 @@ class PercentOf(Semantics):
 
     def OTHER_COLOR(self, tok: Token) -> str:
         return self.word(tok, "color2", lexicon="color")
-
-    def NUM(self, tok: Token) -> Token:
-        return tok
 
     def PCT(self, tok: Token) -> Token:
         return tok

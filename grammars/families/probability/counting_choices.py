@@ -4,12 +4,23 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from lark import Token
-
-from gramgen.semantics import Semantics
+from gramgen.semantics import Story
 
 
-class CountingChoices(Semantics):
+class CountingChoices(Story):
+    main_role = "p"
+    other_role = "o"
+    verbs = (
+        "HAS",
+        "OWN",
+        "KEEP",
+        "WEAR",
+        "PICK",
+        "WANT",
+        "NEED",
+        "CHOOSE",
+        "PACK",
+    )
     title = "Counting choices: the product rule and choosing two of a kind"
     lexicons: ClassVar[dict[str, Any]] = {
         "clothes": ("shirt", "skirt", "sweater", "hat", "scarf", "jacket", "cap", "belt",
@@ -24,29 +35,7 @@ class CountingChoices(Semantics):
 
     # -- terminals ------------------------------------------------------------------
 
-    def PERSON(self, tok: Token) -> str:
-        return self.person(tok, "p")
-
-    def OTHER(self, tok: Token) -> str:
-        return self.person(tok, "o")
-
-    def PRONOUN(self, tok: Token) -> str:
-        return self.pronoun(tok, "p", "subject")
-
-    def POSS(self, tok: Token) -> str:
-        return self.pronoun(tok, "p", "possessive")
-
-    POSS_CAP = POSS
-
-    def _verb(self, tok: Token) -> str:
-        return self.verb(tok, "p")
-
-    HAS = OWN = KEEP = WEAR = PICK = WANT = NEED = CHOOSE = PACK = _verb
-
-    def NUM(self, tok: Token) -> Token:
-        return tok
-
-    ITEM = ITEM_ONE = NUM  # bound by the sentences, which know which kind they name
+    ITEM = ITEM_ONE = Story.NUM  # bound by the sentences, which know which kind they name
 
     # -- sentences ------------------------------------------------------------------
 

@@ -6,10 +6,17 @@ from typing import Any, ClassVar
 
 from lark import Token
 
-from gramgen.semantics import Semantics
+from gramgen.semantics import Story
 
 
-class SimpleProbability(Semantics):
+class SimpleProbability(Story):
+    main_role = "p"
+    other_role = "o"
+    verbs = (
+        "PAINT",
+        "PUT",
+        "KEEP",
+    )
     title = "Simple probability: one pick, either/not, and two picks with or without replacement"
     lexicons: ClassVar[dict[str, Any]] = {
         "colour": ("red", "blue", "green", "yellow", "white", "black", "purple", "brown",
@@ -22,20 +29,6 @@ class SimpleProbability(Semantics):
     answer_domain = "rational"
 
     # -- terminals ------------------------------------------------------------------
-
-    def PERSON(self, tok: Token) -> str:
-        return self.person(tok, "p")
-
-    def OTHER(self, tok: Token) -> str:
-        return self.person(tok, "o")
-
-    def PRONOUN(self, tok: Token) -> str:
-        return self.pronoun(tok, "p", "subject")
-
-    def _verb(self, tok: Token) -> str:
-        return self.verb(tok, "p")
-
-    PAINT = PUT = KEEP = _verb
 
     def BOX(self, tok: Token) -> str:
         return self.word(tok, "box")
@@ -55,10 +48,7 @@ class SimpleProbability(Semantics):
     def THING_ONE(self, tok: Token) -> str:
         return self.noun(tok, "thing", 1)
 
-    def NUM(self, tok: Token) -> Token:
-        return tok
-
-    ART = NUM
+    ART = Story.NUM
 
     # -- sentences ------------------------------------------------------------------
 

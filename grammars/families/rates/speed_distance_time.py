@@ -6,10 +6,10 @@ from typing import Any, ClassVar
 
 from lark import Token
 
-from gramgen.semantics import Semantics
+from gramgen.semantics import Story
 
 
-class SpeedDistanceTime(Semantics):
+class SpeedDistanceTime(Story):
     title = "Speed, distance and time"
     lexicons: ClassVar[dict[str, Any]] = {
         "km": ("kilometers",),
@@ -21,17 +21,6 @@ class SpeedDistanceTime(Semantics):
     answer_domain = "rational"
     # a role: the unit the question asks in (kilometers, hours, minutes, km per hour)
     answer_unit = "unit"
-
-    def PERSON(self, tok: Token) -> str:
-        return self.person(tok, "a")
-
-    def PRONOUN(self, tok: Token) -> str:
-        return self.pronoun(tok, "a", "subject")
-
-    def POSS(self, tok: Token) -> str:
-        return self.pronoun(tok, "a", "possessive")
-
-    POSS_CAP = POSS
 
     def DRIVE(self, tok: Token) -> str:
         return self.verb(tok, "a")
@@ -54,10 +43,7 @@ class SpeedDistanceTime(Semantics):
     def KMH(self, tok: Token) -> str:
         return self.word(tok, "unit", lexicon="kmh")
 
-    def NUM(self, tok: Token) -> Token:
-        return tok
-
-    SPEED = TIME = DIST = NUM
+    SPEED = TIME = DIST = Story.NUM
 
     # -- quantities -------------------------------------------------------------------
     # level 1: whole hours; level 2: minutes (a time t minutes is t / 60 hours).

@@ -7,12 +7,12 @@ from typing import Any, ClassVar
 
 from lark import Token
 
-from gramgen.semantics import Semantics
+from gramgen.semantics import Story
 
 NICKEL = Fraction(1, 20)
 
 
-class UnitRate(Semantics):
+class UnitRate(Story):
     title = "Unit prices and the better buy"
     lexicons: ClassVar[dict[str, Any]] = {
         # things of a few dollars (level 1) and of cents to a few dollars
@@ -25,12 +25,6 @@ class UnitRate(Semantics):
     }  # fmt: skip
     answer_style = "money"
     answer_domain = "rational"
-
-    def PERSON(self, tok: Token) -> str:
-        return self.person(tok, "a")
-
-    def PRONOUN(self, tok: Token) -> str:
-        return self.pronoun(tok, "a", "subject")
 
     def BUY(self, tok: Token) -> str:
         return self.verb(tok, "a")
@@ -51,10 +45,7 @@ class UnitRate(Semantics):
     def ITEMS(self, tok: Token) -> str:
         return self.noun(tok, "thing", 2, lexicon=self._lexicon)
 
-    def NUM(self, tok: Token) -> Token:
-        return tok
-
-    NUM2 = MONEY = MONEY_X = NUM
+    NUM2 = MONEY = MONEY_X = Story.NUM
 
     # -- sentences --------------------------------------------------------------------
 

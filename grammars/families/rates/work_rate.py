@@ -7,10 +7,10 @@ from typing import Any, ClassVar
 
 from lark import Token
 
-from gramgen.semantics import Semantics
+from gramgen.semantics import Story
 
 
-class WorkRate(Semantics):
+class WorkRate(Story):
     title = "Working together (work rates)"
     lexicons: ClassVar[dict[str, Any]] = {
         "job": ("paint the fence", "mow the lawn", "clean the garage", "weed the garden",
@@ -21,26 +21,11 @@ class WorkRate(Semantics):
     answer_domain = "rational"
     answer_unit = "hours"
 
-    def PERSON(self, tok: Token) -> str:
-        return self.person(tok, "a")
-
-    def OTHER(self, tok: Token) -> str:
-        return self.person(tok, "b")
-
     def THIRD(self, tok: Token) -> str:
         return self.person(tok, "c")
 
     def FOURTH(self, tok: Token) -> str:
         return self.person(tok, "d")
-
-    def PRONOUN(self, tok: Token) -> str:
-        return self.pronoun(tok, "a", "subject")
-
-    def POSS(self, tok: Token) -> str:
-        return self.pronoun(tok, "a", "possessive")
-
-    def REFL(self, tok: Token) -> str:
-        return self.pronoun(tok, "a", "reflexive")
 
     def POSS_B(self, tok: Token) -> str:
         return self.pronoun(tok, "b", "possessive")
@@ -57,10 +42,7 @@ class WorkRate(Semantics):
     def JOB(self, tok: Token) -> str:
         return self.word(tok, "job")
 
-    def NUM(self, tok: Token) -> Token:
-        return tok
-
-    HRS = MONEY = NUM
+    HRS = MONEY = Story.NUM
 
     # -- sentences --------------------------------------------------------------------
 

@@ -7,10 +7,10 @@ from typing import Any, ClassVar
 
 from lark import Token
 
-from gramgen.semantics import Semantics
+from gramgen.semantics import Story
 
 
-class ProportionScale(Semantics):
+class ProportionScale(Story):
     title = "Direct proportion: batches, recipes and map scales"
     lexicons: ClassVar[dict[str, Any]] = {
         "product": ("pancake", "muffin", "cookie", "waffle", "biscuit", "roll", "scone",
@@ -28,12 +28,6 @@ class ProportionScale(Semantics):
     answer_domain = "rational"
     # a role: the things baked (level 1), grams (level 2), kilometers (level 3)
     answer_unit = "unit"
-
-    def PERSON(self, tok: Token) -> str:
-        return self.person(tok, "a")
-
-    def PRONOUN(self, tok: Token) -> str:
-        return self.pronoun(tok, "a", "subject")
 
     def USE(self, tok: Token) -> str:
         return self.verb(tok, "a")
@@ -61,10 +55,7 @@ class ProportionScale(Semantics):
     def UNIT(self, tok: Token) -> str:
         return self.word(tok, "unit", lexicon="grams" if self.level == 2 else "distance")
 
-    def NUM(self, tok: Token) -> Token:
-        return tok
-
-    AMT = AMT2 = OUT = SERV = SERV2 = GRAMS = MAP = REAL = LEG = NUM
+    AMT = AMT2 = OUT = SERV = SERV2 = GRAMS = MAP = REAL = LEG = Story.NUM
 
     # -- sentences --------------------------------------------------------------------
 

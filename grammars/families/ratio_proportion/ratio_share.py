@@ -6,22 +6,16 @@ from typing import Any, ClassVar
 
 from lark import Token
 
-from gramgen.semantics import Semantics
+from gramgen.semantics import Story
 
 
-class RatioShare(Semantics):
+class RatioShare(Story):
     title = "Sharing a total in a ratio"
     lexicons: ClassVar[dict[str, Any]] = {
         "thing": ("sticker", "marble", "card", "stamp", "shell", "bead", "coin", "button",
                   "crayon", "candy", "token", "ticket"),
     }  # fmt: skip
     answer_unit = "thing"
-
-    def PERSON(self, tok: Token) -> str:
-        return self.person(tok, "a")
-
-    def OTHER(self, tok: Token) -> str:
-        return self.person(tok, "b")
 
     def THIRD(self, tok: Token) -> str:
         return self.person(tok, "c")
@@ -34,9 +28,6 @@ class RatioShare(Semantics):
 
     def OTHER_ITEMS(self, tok: Token) -> str:
         return self.noun(tok, "other", lexicon="thing")
-
-    def NUM(self, tok: Token) -> Token:
-        return tok
 
     # -- sentences: the numbers are made where their meaning is known ----------------
 

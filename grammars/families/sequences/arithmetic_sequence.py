@@ -6,7 +6,7 @@ from typing import Any, ClassVar
 
 from lark import Token
 
-from gramgen.semantics import Semantics
+from gramgen.semantics import Story
 
 # (first lo, first hi, difference lo, difference hi, terms lo, terms hi) by story and level
 RANGES = {
@@ -15,7 +15,20 @@ RANGES = {
 }
 
 
-class ArithmeticSequence(Semantics):
+class ArithmeticSequence(Story):
+    main_role = "p"
+    other_role = "o"
+    verbs = (
+        "SAVE",
+        "RAISE",
+        "PUT",
+        "ADD",
+        "MANAGE",
+        "WANT",
+        "HAS_AUX",
+        "KEEP",
+        "DOES",
+    )
     title = "Arithmetic sequences: the n-th term or the total of a growing amount"
     lexicons: ClassVar[dict[str, Any]] = {
         "dollar": ("dollar",),
@@ -32,35 +45,13 @@ class ArithmeticSequence(Semantics):
 
     # -- terminals ------------------------------------------------------------------
 
-    def PERSON(self, tok: Token) -> str:
-        return self.person(tok, "p")
-
-    def OTHER(self, tok: Token) -> str:
-        return self.person(tok, "o")
-
-    def PRONOUN(self, tok: Token) -> str:
-        return self.pronoun(tok, "p", "subject")
-
-    def POSS(self, tok: Token) -> str:
-        return self.pronoun(tok, "p", "possessive")
-
-    POSS_CAP = POSS
-
-    def _verb(self, tok: Token) -> str:
-        return self.verb(tok, "p")
-
-    SAVE = RAISE = PUT = ADD = MANAGE = WANT = HAS_AUX = KEEP = DOES = _verb
-
     def UNIT(self, tok: Token) -> str:
         return self.noun(tok, "unit", lexicon="dollar")
 
     def HALL(self, tok: Token) -> str:
         return self.word(tok, "hall")
 
-    def NUM(self, tok: Token) -> Token:
-        return tok
-
-    MONEY = NUM
+    MONEY = Story.NUM
 
     def _seat(self, c: list[Any], count: Any) -> None:
         (tok,) = self.tokens(c, "SEAT")

@@ -6,10 +6,17 @@ from typing import Any, ClassVar
 
 from lark import Token
 
-from gramgen.semantics import Semantics
+from gramgen.semantics import Story
 
 
-class GeometricGrowth(Semantics):
+class GeometricGrowth(Story):
+    main_role = "p"
+    other_role = "o"
+    verbs = (
+        "SEE",
+        "CHECK",
+        "USE",
+    )
     title = "Geometric growth: doubling and tripling over a few periods"
     lexicons: ClassVar[dict[str, Any]] = {
         "thing": ("cell", "germ", "microbe", "spore", "bacterium", "amoeba"),
@@ -21,29 +28,7 @@ class GeometricGrowth(Semantics):
 
     # -- terminals ------------------------------------------------------------------
 
-    def PERSON(self, tok: Token) -> str:
-        return self.person(tok, "p")
-
-    def OTHER(self, tok: Token) -> str:
-        return self.person(tok, "o")
-
-    def PRONOUN(self, tok: Token) -> str:
-        return self.pronoun(tok, "p", "subject")
-
-    def POSS(self, tok: Token) -> str:
-        return self.pronoun(tok, "p", "possessive")
-
-    POSS_CAP = POSS
-
-    def _verb(self, tok: Token) -> str:
-        return self.verb(tok, "p")
-
-    SEE = CHECK = USE = _verb
-
-    def NUM(self, tok: Token) -> Token:
-        return tok
-
-    THING = THING_ONE = PERIOD = NUM  # bound by the rules, which know their counts
+    THING = THING_ONE = PERIOD = Story.NUM  # bound by the rules, which know their counts
 
     def _nouns(self, c: list[Any], things: Any = 2, periods: Any = 2) -> None:
         for tok in self.tokens(c, "THING"):

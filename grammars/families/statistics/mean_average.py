@@ -6,34 +6,24 @@ from typing import Any
 
 from lark import Token
 
-from gramgen.semantics import Semantics
+from gramgen.semantics import Story
 
 RANGES = {"tests": (55, 100), "games": (4, 30)}
 
 
-class MeanAverage(Semantics):
+class MeanAverage(Story):
+    main_role = "p"
+    verbs = (
+        "WANT",
+        "HOPE",
+        "PLAN",
+        "NEED",
+        "AIM",
+        "DOES",
+    )
     title = "Mean: the average of scores, and the missing score for a target average"
 
     # -- terminals ------------------------------------------------------------------
-
-    def PERSON(self, tok: Token) -> str:
-        return self.person(tok, "p")
-
-    def PRONOUN(self, tok: Token) -> str:
-        return self.pronoun(tok, "p", "subject")
-
-    def POSS(self, tok: Token) -> str:
-        return self.pronoun(tok, "p", "possessive")
-
-    POSS_CAP = POSS
-
-    def _verb(self, tok: Token) -> str:
-        return self.verb(tok, "p")
-
-    WANT = HOPE = PLAN = NEED = AIM = DOES = _verb
-
-    def NUM(self, tok: Token) -> Token:
-        return tok
 
     # -- sentences ------------------------------------------------------------------
 

@@ -6,23 +6,18 @@ from typing import Any
 
 from lark import Token
 
-from gramgen.semantics import Semantics
+from gramgen.semantics import Story
 
 # the anchor (a stated number chosen freely) and the gaps between neighbours in order
 ANCHOR = {1: (15, 40), 2: (20, 60), 3: (40, 120)}
 GAP = {1: (1, 8), 2: (1, 12), 3: (2, 20)}
 
 
-class MedianRange(Semantics):
+class MedianRange(Story):
+    main_role = "p"
     title = "Median and range of a short list of numbers"
     answer_style = "decimal"
     answer_domain = "rational"
-
-    def PERSON(self, tok: Token) -> str:
-        return self.person(tok, "p")
-
-    def NUM(self, tok: Token) -> Token:
-        return tok
 
     def __getattr__(self, name: str) -> Any:
         # list phrasings are aliased o + the rank of each value as written: o2031
