@@ -38,6 +38,7 @@ from typing import Any
 
 from lark.exceptions import VisitError
 
+from ._inflect import engine as inflect_engine
 from .derive import Derivation, RandomChooser, item_seed
 from .errors import GramgenError, GrammarError, InvalidArgument, SemanticError
 from .grammar import Grammar
@@ -810,11 +811,7 @@ def _vague(style: str, following: str) -> str:
     return "some" if following[:1].isalpha() else "a certain number"
 
 
-@functools.cache
-def _inflect() -> Any:
-    import inflect
-
-    return inflect.engine()
+_inflect = inflect_engine
 
 
 @functools.cache

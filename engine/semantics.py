@@ -92,9 +92,9 @@ def _decimal(v: Fraction, places: int | None = None) -> str:
 
 @functools.cache
 def _words() -> dict[int, str]:
-    import inflect
+    from ._inflect import engine
 
-    eng = inflect.engine()
+    eng = engine()
     return {n: str(eng.number_to_words(str(n))) for n in range(1001)}
 
 
