@@ -1,5 +1,5 @@
 """The problem-set commands: generate, families, check, grade, overlap, contamination,
-worksheet. Registered on the ``gramgen`` parser by :func:`add_commands`."""
+set-coverage, worksheet. Registered on the ``gramgen`` parser by :func:`add_commands`."""
 
 from __future__ import annotations
 
@@ -35,6 +35,18 @@ def _fraction(name: str) -> Callable[[str], float]:
     return conv
 
 
+def _lexicon(text: str) -> tuple[str, str]:
+    name, sep, spec = text.partition("=")
+    name = name.strip()
+    if not sep or not name or not spec:
+        raise argparse.ArgumentTypeError(
+            f"expected NAME=FILE (words.txt, table.csv:column or rows.jsonl:field), got {text!r}"
+        )
+    if not name.isidentifier():
+        raise argparse.ArgumentTypeError(f"a lexicon name is a word like thing, got {name!r}")
+    return name, spec
+
+
 def _cmd_generate(args: argparse.Namespace) -> int:
     from .generate import GenerateOptions, generate, make_executor
 
@@ -42,6 +54,11 @@ def _cmd_generate(args: argparse.Namespace) -> int:
         raise _usage(
             f"--shard-index {args.shard_index} must be below --num-shards {args.num_shards}"
         )
+    lexicons: dict[str, str] = {}
+    for name, spec in args.lexicon:
+        if name in lexicons:
+            raise _usage(f"--lexicon {name} is given twice")
+        lexicons[name] = spec
     opts = GenerateOptions(
         families=args.families or ["*"],
         per_level=args.n,
@@ -54,6 +71,7 @@ def _cmd_generate(args: argparse.Namespace) -> int:
         fmt=args.format,
         num_shards=args.num_shards,
         shard_index=args.shard_index,
+        lexicons=lexicons,
     )
     executor = None
     if args.executor == "dask":
@@ -109,6 +127,8 @@ def _cmd_families(args: argparse.Namespace) -> int:
             print(f"\n{topic}")
         print(f"  {r['name']:<24} levels 1-{r['levels']}  {r['title']}")
         print(f"  {'':<24} e.g. {r['sample']}")
+        if r["lexicons"]:
+            print(f"  {'':<24} lexicons (--lexicon NAME=FILE): {', '.join(r['lexicons'])}")
     print(f"\n{len(rows)} families")
     return 0
 
@@ -175,11 +195,53 @@ def _cmd_contamination(args: argparse.Namespace) -> int:
 
 
 def _cmd_worksheet(args: argparse.Namespace) -> int:
-    from .datasets import worksheet
+    from .datasets import worksheet, worksheet_pdf
 
-    n = worksheet(args.file, args.output, n=args.n, seed=args.seed, title=args.title)
-    print(f"{n} problems and their answers written to {args.output}", file=sys.stderr)
+    if args.output is None and args.pdf is None:
+        raise _usage("give -o OUT.html (or .md) and/or --pdf OUT.pdf")
+    if args.font is not None and args.pdf is None:
+        raise _usage("--font sets the font of the PDF: give --pdf OUT.pdf too")
+    for out in (args.output, args.pdf):
+        if out is None:
+            continue
+        if out == args.pdf:
+            n = worksheet_pdf(
+                args.file, out, n=args.n, seed=args.seed, title=args.title, font=args.font
+            )
+        else:
+            n = worksheet(args.file, out, n=args.n, seed=args.seed, title=args.title)
+        print(f"{n} problems and their answers written to {out}", file=sys.stderr)
     return 0
+
+
+def _cmd_set_coverage(args: argparse.Namespace) -> int:
+    from .datasets import set_coverage
+
+    cov = set_coverage(args.files, families=args.family, levels=args.levels)
+    if args.format == "json":
+        print(json.dumps(cov.to_json(), indent=2))
+    else:
+        print(cov.text())
+    for name in sorted(cov.changed):
+        print(f"note: family {name!r} has changed since some records were made", file=sys.stderr)
+    pct = cov.percent()
+    if args.fail_under is not None and pct < args.fail_under:
+        print(
+            f"gramgen: alternative coverage {pct:.1f}% is under --fail-under {args.fail_under}",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
+def _percent(text: str) -> float:
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--fail-under must be a number, got {text!r}") from None
+    if not 0 <= v <= 100:
+        raise argparse.ArgumentTypeError(f"--fail-under is a percentage in 0..100, got {v}")
+    return v
 
 
 def add_commands(sub: Any, positive: Callable[..., Any]) -> None:
@@ -236,6 +298,15 @@ def add_commands(sub: Any, positive: Callable[..., Any]) -> None:
         default=0,
         help="write review.md with this many records to spot-check",
     )
+    g.add_argument(
+        "--lexicon",
+        metavar="NAME=FILE",
+        type=_lexicon,
+        action="append",
+        default=[],
+        help="replace lexicon NAME in the families that use it with the entries of FILE: "
+        "words.txt (one a line), table.csv:column or rows.jsonl:field (repeat for several)",
+    )
     g.add_argument("--resume", action="store_true", help="finish an interrupted run")
     g.add_argument("--overwrite", action="store_true", help="replace what --out holds")
     g.add_argument("-q", "--quiet", action="store_true")
@@ -274,8 +345,44 @@ def add_commands(sub: Any, positive: Callable[..., Any]) -> None:
 
     w = sub.add_parser("worksheet", help="a printable worksheet with an answer key")
     w.add_argument("file")
-    w.add_argument("-o", "--output", required=True, help="a .html or .md file")
+    w.add_argument("-o", "--output", help="a .html or .md file")
+    w.add_argument(
+        "--pdf", metavar="OUT.pdf", help="also (or only) a PDF file (needs gramgen[pdf])"
+    )
+    w.add_argument(
+        "--font",
+        metavar="FONT.ttf",
+        help="a TrueType font for the PDF, for full Unicode (default Helvetica, Latin-1)",
+    )
     w.add_argument("-n", type=positive("-n"), default=20)
     w.add_argument("--seed", type=positive("--seed", 0), default=0)
     w.add_argument("--title", default="Worksheet")
     w.set_defaults(func=_cmd_worksheet)
+
+    sc = sub.add_parser(
+        "set-coverage",
+        aliases=["coverage-set"],
+        help="which grammar alternatives the records of a problem set exercise",
+        description="Replays each record's derivation (provenance: family, difficulty, path) "
+        "on its family's grammar and reports the alternatives, optionals and repetitions "
+        "covered per topic and family, with the source line:column of each one missing.",
+    )
+    sc.add_argument("files", nargs="+", metavar="FILE", help="JSONL or Parquet problem files")
+    sc.add_argument(
+        "--family",
+        action="append",
+        default=[],
+        metavar="FAMILY",
+        help="the grammar (.lark path or name) of a family that is not bundled (repeat)",
+    )
+    sc.add_argument(
+        "--levels", type=_levels, help="count only what these levels reach (default: all)"
+    )
+    sc.add_argument("--format", choices=["text", "json"], default="text")
+    sc.add_argument(
+        "--fail-under",
+        type=_percent,
+        metavar="PCT",
+        help="exit 1 if under PCT%% of the alternatives are covered",
+    )
+    sc.set_defaults(func=_cmd_set_coverage)

@@ -18,6 +18,7 @@ every chunk lets an interrupted run resume exactly where it stopped.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -64,9 +65,44 @@ class GenerateOptions:
     fmt: str = "jsonl"
     num_shards: int = 1
     shard_index: int = 0
+    #: lexicon name -> words: a data file ``path.txt``, ``path.csv:column``,
+    #: ``path.jsonl:field`` (see :func:`gramgen.semantics.load_lexicon`) or a list;
+    #: replaces that lexicon in every family of the run that draws on it
+    lexicons: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.lexicons = {
+            str(name): str(spec) if isinstance(spec, str | os.PathLike) else [str(w) for w in spec]
+            for name, spec in dict(self.lexicons or {}).items()
+        }
+
+    def lexicon_words(self) -> dict[str, tuple[str, ...]]:
+        """The words of each lexicon given (read from its file now), by name."""
+        from .semantics import load_lexicon
+
+        out = {}
+        for name, spec in sorted(self.lexicons.items()):
+            if not name.isidentifier():
+                raise InvalidArgument(f"lexicon name must be a word like thing, got {name!r}")
+            try:
+                out[name] = load_lexicon(spec)
+            except InvalidArgument as err:
+                said = str(err).removeprefix("lexicon ")
+                raise InvalidArgument(f"lexicon {name!r}: {said}") from None
+            except (OSError, UnicodeDecodeError) as err:
+                raise InvalidArgument(f"lexicon {name!r}: cannot read {spec}: {err}") from None
+        return out
 
     def key(self) -> str:
-        return hashlib.sha256(json.dumps(asdict(self), sort_keys=True).encode()).hexdigest()
+        """What a resumed run must match: every option, and the lexicons' words."""
+        data = asdict(self)
+        del data["lexicons"]  # runs without lexicons keep the key they always had
+        if self.lexicons:
+            data["lexicons"] = {
+                name: hashlib.sha256("\n".join(words).encode()).hexdigest()
+                for name, words in self.lexicon_words().items()
+            }
+        return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 
 def canonical(question: str) -> str:
@@ -95,6 +131,41 @@ def record_id(family: str, level: int, run_seed: int, k: int) -> str:
     return f"{family}-L{level}-s{run_seed}-{k}"
 
 
+Lexicons = tuple[tuple[str, tuple[str, ...]], ...]  # (name, words), sorted by name
+
+
+def family_with(path: str, lexicons: Lexicons = ()) -> Any:
+    """The family at ``path`` with ``lexicons`` replacing its own (loaded once per process)."""
+    from .family import load_family
+
+    if not lexicons:
+        return load_family(path)
+    return _family_with(str(Path(path).resolve()), lexicons)
+
+
+@functools.lru_cache(maxsize=16)
+def _family_with(path: str, lexicons: Lexicons) -> Any:
+    from .family import Family
+
+    return Family(path, lexicons=dict(lexicons))
+
+
+_PROVENANCE = ("grammar", "grammar_sha256", "path", "seed", "index", "gramgen", "run_seed",
+               "vague", "vague_number")  # fmt: skip
+
+
+def _portable(rec: dict[str, Any]) -> None:
+    """Give every record the same provenance fields, in one order, with one type each,
+    so the files load as typed tables (Arrow, Hugging Face ``datasets``): the 64-bit
+    item seed is written as a decimal string (JSON readers take integers as int64 or
+    float64, losing it), and the fields of unsolvable records are null in the others."""
+    prov = rec["provenance"]
+    prov["seed"] = str(prov["seed"])
+    ordered = {k: prov.get(k) for k in _PROVENANCE}
+    ordered.update((k, v) for k, v in prov.items() if k not in ordered)
+    rec["provenance"] = ordered
+
+
 def make_chunk(task: tuple[Any, ...]) -> list[tuple[int, str, bytes, int]]:
     """Candidates ``start..start+count`` of one stream, made in a worker.
 
@@ -103,10 +174,10 @@ def make_chunk(task: tuple[Any, ...]) -> list[tuple[int, str, bytes, int]]:
     """
     import orjson
 
-    from .family import Rejected, load_family
+    from .family import Rejected
 
-    path, level, run_seed, start, count, unsolvable, verify, test_fraction = task
-    fam = load_family(path)
+    path, level, run_seed, start, count, unsolvable, verify, test_fraction, lexicons = task
+    fam = family_with(path, lexicons)
     sseed = stream_seed(run_seed, fam.name, level)
     out: list[tuple[int, str, bytes, int]] = []
     for k in range(start, start + count):
@@ -118,6 +189,7 @@ def make_chunk(task: tuple[Any, ...]) -> list[tuple[int, str, bytes, int]]:
             continue
         rec["id"] = record_id(fam.name, level, run_seed, k)
         rec["provenance"]["run_seed"] = run_seed
+        _portable(rec)
         structure = f"{fam.name}:{level}:{','.join(map(str, rec['provenance']['path']))}"
         split = "test" if test_fraction and _unit("split", structure) < test_fraction else "train"
         rec["split"] = split
@@ -197,6 +269,7 @@ class _Stream:
     path: str
     level: int
     quota: int
+    lexicons: Lexicons = ()
 
 
 @dataclass
@@ -250,11 +323,28 @@ def _streams(opts: GenerateOptions) -> list[_Stream]:
     if not 0 <= opts.shard_index < opts.num_shards:
         raise InvalidArgument(f"shard index {opts.shard_index} is not in 0..{opts.num_shards - 1}")
     paths = find_families(opts.families)
+    words = opts.lexicon_words()
+    if words:  # every lexicon given must be one some family of the run draws on
+        fams = [load_family(path) for path in paths]
+        unused = set(words) - {n for fam in fams for n in fam.actions.lexicons}
+        if unused:
+            have = "; ".join(f"{f.name}: {', '.join(sorted(f.actions.lexicons)) or 'none'}"
+                             for f in fams)  # fmt: skip
+            raise InvalidArgument(
+                f"no family of this run draws on a lexicon named {min(unused)!r} (their "
+                f"lexicons: {have})"
+            )
     out: list[_Stream] = []
     for i, path in enumerate(paths):
-        fam = load_family(path)
         if i % opts.num_shards != opts.shard_index:
             continue
+        fam = load_family(path)
+        lexicons = tuple((n, w) for n, w in words.items() if n in fam.actions.lexicons)
+        if lexicons:
+            from .datasets import check_lexicons
+
+            fam = family_with(str(path), lexicons)
+            check_lexicons(fam, dict(lexicons))
         fam.prepare()
         levels = opts.levels or list(range(1, fam.levels + 1))
         for lv in levels:
@@ -262,7 +352,7 @@ def _streams(opts: GenerateOptions) -> list[_Stream]:
                 raise InvalidArgument(
                     f"family {fam.name!r} has difficulty levels 1..{fam.levels}, not {lv}"
                 )
-            out.append(_Stream(fam.name, str(path), lv, opts.per_level))
+            out.append(_Stream(fam.name, str(path), lv, opts.per_level, lexicons))
     return out
 
 
@@ -434,6 +524,11 @@ def generate(
         "streams": state.counts,
         "seconds": round(report.seconds, 3),
     }
+    if opts.lexicons:
+        manifest["lexicons"] = {
+            name: {"entries": len(w), "sha256": hashlib.sha256("\n".join(w).encode()).hexdigest()}
+            for name, w in opts.lexicon_words().items()
+        }
     _fsync_write(manifest_path, orjson.dumps(manifest, option=orjson.OPT_INDENT_2))
     state_path.unlink(missing_ok=True)
     return report
@@ -541,7 +636,7 @@ def _run_stream(
                 # the chunking: candidate k is made the same way in any chunk)
                 size = min(CHUNK, max(16, (st.quota - counts["made"]) * 5 // 4))
                 task = (st.path, st.level, opts.seed, k, size, opts.unsolvable, opts.verify,
-                        opts.test_fraction)  # fmt: skip
+                        opts.test_fraction, st.lexicons)  # fmt: skip
                 pending.append(ex.submit(make_chunk, task))
                 k += size
             chunk = pending.popleft().result()
@@ -626,9 +721,10 @@ def _to_parquet(src: Path, dst: Path) -> None:
         ("topic", pa.string()), ("difficulty", pa.int32()), ("split", pa.string()),
         ("provenance", pa.struct([
             ("grammar", pa.string()), ("grammar_sha256", pa.string()),
-            ("path", pa.list_(pa.int32())), ("seed", pa.uint64()), ("index", pa.int64()),
+            ("path", pa.list_(pa.int32())), ("seed", pa.string()), ("index", pa.int64()),
             ("gramgen", pa.string()), ("run_seed", pa.int64()),
             ("vague", pa.list_(pa.int32())),
+            ("vague_number", pa.struct([("style", pa.string()), ("range", pa.list_(pa.string()))])),
         ])),
     ])  # fmt: skip
     tmp = dst.with_name(dst.name + ".tmp")
