@@ -121,7 +121,14 @@ class _Entry:
     others: list[Slot] = field(default_factory=list)
     slot_index: frozenset[int] = frozenset()
     choices: frozenset[tuple[int, int, int]] | None = None
+    verified: bool = False  # every choice it makes has had a full check
     styles: dict[str, str] = field(default_factory=dict)
+    # each step template split into text and {field[:spec]} parts, once
+    step_parts: list[list[tuple[str, str, str]]] = field(default_factory=list)
+    # tokens outside the slots whose text varies (e.g. "has" | "owns"), and the
+    # separators for each combination of their texts
+    varying: tuple[int, ...] = ()
+    separators: dict[tuple[str, ...], list[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -264,6 +271,13 @@ class Family:
             )
             entry.slot_index = frozenset(s.index for s in model.slots)
             entry.styles = {s.name: s.style for s in entry.numbers}
+            entry.step_parts = [_template_parts(t) for t in model.steps]
+            const = lv.sampler.engine.term_const
+            entry.varying = tuple(
+                i
+                for i, (sym, _) in enumerate(d.tokens)
+                if i not in entry.slot_index and const[sym] is None
+            )
             m = model
             meaning = (tuple(m.relations), m.answer, tuple(m.free.items()),
                        tuple(m.domains.items()), tuple(m.written), tuple(m.unknowns))  # fmt: skip
@@ -411,8 +425,40 @@ class Family:
         }
         if unsolvable:
             return self._unsolvable(lv, entry, d, tokens, record, rng)
-        # spacing depends on the texts' edges; fill-ins are checked to be tokens of
-        # their terminals, and a terminal's own texts do not change the structure
+        seps = entry.separators.get(tuple([tokens[i][1] for i in entry.varying]))
+        if seps is None:
+            seps = self._separators(lv, entry, d, tokens)
+        record["question"] = "".join([sp + t for sp, (_, t) in zip(seps, tokens, strict=True)])
+        answer = values["answer"]
+        record.update(_answer_fields(answer, self.actions.answer_style))
+        words = _role_words(entry, tokens)
+        record["answer_text"] = self._answer_text(answer, words)
+        record["steps"] = [self._format(parts, entry, values, words) for parts in entry.step_parts]
+        record["trace"] = self._trace(entry, values)
+        if verify == "full" or not entry.verified:
+            choices = entry.choices
+            if choices is None:
+                choices = entry.choices = frozenset(
+                    (level, n.sym, n.choice)
+                    for n in lv.sampler.engine.tree(d).walk()
+                    if n.choice >= 0
+                )
+            if verify == "full" or not choices <= self._verified:
+                self.stats.full_checks += 1
+                problems = self.check(record)
+                if problems:
+                    raise self._rejected(f"failed its check: {'; '.join(problems)}")
+                self._verified |= choices
+            entry.verified = True
+        return record
+
+    def _separators(
+        self, lv: _Level, entry: _Entry, d: Derivation, tokens: Sequence[tuple[int, str]]
+    ) -> list[str]:
+        """What goes before each token. It depends on the texts' edges; fill-ins are
+        checked to be tokens of their terminals, and a terminal's own texts do not
+        change the structure, so it is computed once per structure and the edges of
+        the texts outside the slots; kept on the entry by the texts that vary."""
         slots = entry.slot_index
         key = (
             tuple(d.path),
@@ -422,25 +468,8 @@ class Family:
         if seps is None:
             seps = lv.templates[key] = lv.sampler.renderer.separators(tokens)
             self.stats.templates += 1
-        record["question"] = "".join(sp + t for sp, (_, t) in zip(seps, tokens, strict=True))
-        answer = values["answer"]
-        record.update(_answer_fields(answer, self.actions.answer_style))
-        words = _role_words(entry, tokens)
-        record["answer_text"] = self._answer_text(answer, words)
-        record["steps"] = [self._format(t, entry, values, words) for t in entry.model.steps]
-        record["trace"] = self._trace(entry, values)
-        choices = entry.choices
-        if choices is None:
-            choices = entry.choices = frozenset(
-                (level, n.sym, n.choice) for n in lv.sampler.engine.tree(d).walk() if n.choice >= 0
-            )
-        if verify == "full" or not choices <= self._verified:
-            self.stats.full_checks += 1
-            problems = self.check(record)
-            if problems:
-                raise self._rejected(f"failed its check: {'; '.join(problems)}")
-            self._verified |= choices
-        return record
+        entry.separators[tuple([tokens[i][1] for i in entry.varying])] = seps
+        return seps
 
     def _rejected(self, reason: str) -> Rejected:
         self.stats.rejected[reason_shape(reason)] += 1
@@ -454,28 +483,32 @@ class Family:
         rng: random.Random,
     ) -> list[tuple[int, str]]:
         out = list(tokens)
+        checked = self._checked
         for slot in entry.numbers:
-            sym = out[slot.index][0]
-            out[slot.index] = (
-                sym,
-                self._checked(sym, format_number(values[slot.name], slot.style)),
-            )
+            i = slot.index
+            sym = out[i][0]
+            out[i] = (sym, checked(sym, _number_text(values[slot.name], slot.style)))
         if not entry.others:
             return out
         bound = _Bindings(self, rng)
         for slot in entry.others:
-            sym, text = out[slot.index]
+            i = slot.index
+            sym, text = out[i]
             word = bound.text(slot, text, values)
-            prev = next((t for _, t in reversed(out[: slot.index]) if t), "")
+            prev = out[i - 1][1] if i else ""
+            if i and not prev:
+                prev = next((t for _, t in reversed(out[:i]) if t), "")
             if not prev or prev[-1] in ".!?":
                 word = word[:1].upper() + word[1:]
-            out[slot.index] = (sym, self._checked(sym, word))
+            out[i] = (sym, checked(sym, word))
         return out
 
     def _checked(self, sym: int, text: str) -> str:
         """``text`` if it is a token of terminal ``sym`` (it lexes in context: the
         template check parses the whole problem), else a clear error."""
         ok = self._lexes.get((sym, text))
+        if ok:
+            return text
         if ok is None:
             from . import _lark_adapter as adapter
 
@@ -494,36 +527,41 @@ class Family:
 
     def _format(
         self,
-        template: str,
+        parts: Sequence[tuple[str, str, str]],
         entry: _Entry,
         values: Mapping[str, Any],
         words: Mapping[str, tuple[str, str]],
     ) -> str:
+        """A step's text: its template ``parts`` (see :func:`_template_parts`) filled."""
         styles = entry.styles
-
-        def field_text(m: re.Match[str]) -> str:
-            name, spec = m.group(1), m.group(2)
+        out = []
+        for text, name, spec in parts:
+            out.append(text)
+            if not name:
+                continue
             if name in values:
                 style = spec or styles.get(name) or self.actions.answer_style
-                return format_number(values[name], _style_for(values[name], style))
-            if name in words:
+                out.append(_number_text(values[name], _style_for(values[name], style)))
+            elif name in words:
                 singular, plural = words[name]
-                return singular if spec == "1" else plural
-            raise SemanticError(
-                f"{self.path.name}: step {template!r} names {{{name}}}, which is neither a "
-                f"quantity ({sorted(values)}) nor a role ({sorted(words)})"
-            )
-
-        return _FIELD.sub(field_text, template)
+                out.append(singular if spec == "1" else plural)
+            else:
+                template = "".join(t + (f"{{{n}:{sp}}}" if sp else f"{{{n}}}" if n else "")
+                                   for t, n, sp in parts)  # fmt: skip
+                raise SemanticError(
+                    f"{self.path.name}: step {template!r} names {{{name}}}, which is neither "
+                    f"a quantity ({sorted(values)}) nor a role ({sorted(words)})"
+                )
+        return "".join(out)
 
     def _answer_text(self, answer: Any, words: Mapping[str, tuple[str, str]]) -> str:
-        text = format_number(answer, _style_for(answer, self.actions.answer_style))
+        text = _number_text(answer, _style_for(answer, self.actions.answer_style))
         unit = self.actions.answer_unit
         if not unit:
             return text
         if unit in words:
             singular, plural = words[unit]
-            return f"{text} {singular if Fraction(answer) == 1 else plural}"
+            return f"{text} {singular if answer == 1 else plural}"
         return f"{text} {unit}"
 
     def _trace(self, entry: _Entry, values: Mapping[str, Any]) -> str:
@@ -532,7 +570,9 @@ class Family:
             if name is None:
                 lines.append(text)
                 continue
-            v = Fraction(values[name])
+            v = values[name]
+            if type(v) is int:
+                v = Fraction(v)  # (ints first: the common case, and the cheapest)
             if entry.trace_kind == "python":
                 lit = str(v.numerator) if v.denominator == 1 else f"{v.numerator}, {v.denominator}"
             else:
@@ -752,9 +792,29 @@ _FIELD = re.compile(r"\{([A-Za-z_]\w*)(?::(\w+))?\}")
 
 
 def _style_for(value: Any, style: str) -> str:
-    if Fraction(value).denominator != 1 and style in ("int", "comma", "words"):
-        return "fraction"
-    return style
+    whole = type(value) is int or Fraction(value).denominator == 1
+    return "fraction" if not whole and style in ("int", "comma", "words") else style
+
+
+def _number_text(value: Any, style: str) -> str:
+    """``format_number``, with whole numbers in the plain styles written directly."""
+    if type(value) is int:
+        if style == "int":
+            return str(value)
+        if style == "comma":
+            return f"{value:,}"
+    return format_number(value, style)
+
+
+def _template_parts(template: str) -> list[tuple[str, str, str]]:
+    """``"{a} + {b:1} ."`` as ``[("", "a", ""), (" + ", "b", "1"), (" .", "", "")]``."""
+    parts: list[tuple[str, str, str]] = []
+    at = 0
+    for m in _FIELD.finditer(template):
+        parts.append((template[at : m.start()], m.group(1), m.group(2) or ""))
+        at = m.end()
+    parts.append((template[at:], "", ""))
+    return parts
 
 
 def _fmt(v: Fraction) -> str:
@@ -764,7 +824,7 @@ def _fmt(v: Fraction) -> str:
 def _answer_fields(answer: Any, style: str) -> dict[str, Any]:
     """The typed answer: exact text (whole, decimal for decimal styles, else p/q)."""
     v = Fraction(answer)
-    text = _fmt(v)
+    text = str(answer) if type(answer) is int else _fmt(v)
     if v.denominator != 1 and style in ("decimal", "money", "cents", "percent"):
         with contextlib.suppress(InvalidArgument):  # not terminating: keep p/q
             text = format_number(v, "decimal")

@@ -106,6 +106,26 @@ class _Constraint:
     beta: Callable[..., Any]
     params: tuple[str, ...]
     domain: Domain
+    integer: bool = False
+    # (bound, is_lower, strict) of the dependent's domain
+    bounds: tuple[tuple[Exact, bool, bool], ...] = ()
+
+    @classmethod
+    def of(
+        cls,
+        dependent: str,
+        alpha: Callable[..., Any],
+        beta: Callable[..., Any],
+        params: tuple[str, ...],
+        domain: Domain,
+    ) -> _Constraint:
+        lo, strict = domain.lower
+        bounds = tuple(
+            (norm(bound), is_lo, s)
+            for bound, is_lo, s in ((lo, True, strict), (domain.hi, False, False))
+            if bound is not None
+        )
+        return cls(dependent, alpha, beta, params, domain, domain.kind == "integer", bounds)
 
 
 @dataclass
@@ -115,6 +135,11 @@ class _Free:
     kmin: int
     kmax: int
     constraints: list[_Constraint] = field(default_factory=list)
+
+    exact_step: Exact = 1
+
+    def __post_init__(self) -> None:
+        self.exact_step = norm(self.step)
 
 
 def _crt(r1: int, m1: int, r2: int, m2: int) -> tuple[int, int] | None:
@@ -187,6 +212,7 @@ class Sampler:
             self._free[name] = _Free(name, step, *_krange(name, dom, step))
         self.constructed: dict[str, str] = {}
         self._order = self._plan(domains)
+        self._drawn = [self._free[name] for name in self._order]
 
     @classmethod
     def from_problem(cls, problem: Problem, free: Mapping[str, Domain], **options: Any) -> Sampler:
@@ -239,51 +265,55 @@ class Sampler:
         except NotCompilable:
             return None
         after[v] |= set(params)
-        return _Constraint(dep, fa, fb, params, dom)
+        return _Constraint.of(dep, fa, fb, params, dom)
 
     def _draw_free(self, rng: random.Random) -> dict[str, Exact] | str:
         values: dict[str, Exact] = {}
-        for name in self._order:
-            f = self._free[name]
+        randrange = rng.randrange
+        for f in self._drawn:
             kmin, kmax, r, m = f.kmin, f.kmax, 0, 1
+            step = f.exact_step
             for c in f.constraints:
-                args = [values[p] for p in c.params]
                 try:
-                    a, b = Fraction(c.alpha(*args)) * f.step, Fraction(c.beta(*args))
+                    a = c.alpha(*[values[p] for p in c.params]) * step
+                    b = c.beta(*[values[p] for p in c.params])
                 except (ArithmeticError, ValueError):
-                    return f"{c.dependent} undefined while drawing {name}"
+                    return f"{c.dependent} undefined while drawing {f.name}"
                 if a == 0:  # the dependent does not depend on this draw: check later
                     continue
-                if c.domain.kind == "integer":
+                whole = type(a) is int and type(b) is int
+                if c.integer and not whole:  # dependent = a*k + b must come out whole
+                    a, b = Fraction(a), Fraction(b)
                     lcm = math.lcm(a.denominator, b.denominator)
                     ai, ci = int(a * lcm) % lcm, int(-b * lcm) % lcm
                     g = math.gcd(ai, lcm)
                     if ci % g:
-                        return f"no {name} makes {c.dependent} whole"
+                        return f"no {f.name} makes {c.dependent} whole"
                     mod = lcm // g
                     rk = (ci // g) * pow(ai // g, -1, mod) % mod if mod > 1 else 0
                     combined = _crt(r, m, rk, mod)
                     if combined is None:
-                        return f"incompatible divisibility for {name}"
+                        return f"incompatible divisibility for {f.name}"
                     r, m = combined
-                lo, strict = c.domain.lower
-                for bound, is_lo, strict_b in ((lo, True, strict), (c.domain.hi, False, False)):
-                    if bound is None:
-                        continue
-                    t = (bound - b) / a  # dependent >= bound  <=>  k >= t (a > 0)
-                    if (a > 0) == is_lo:
-                        kmin = max(
-                            kmin, math.ceil(t) + (1 if strict_b and t == math.ceil(t) else 0)
-                        )
+                for bound, is_lo, strict in c.bounds:
+                    # dependent >= bound  <=>  k >= (bound - b) / a  when a > 0
+                    gap = bound - b
+                    if whole and type(gap) is int:
+                        low, exact = divmod(gap, a)
+                        exact = not exact
                     else:
-                        kmax = min(
-                            kmax, math.floor(t) - (1 if strict_b and t == math.floor(t) else 0)
-                        )
+                        t = Fraction(gap) / a
+                        low = math.floor(t)
+                        exact = t == low
+                    if (a > 0) == is_lo:
+                        kmin = max(kmin, low + (0 if exact and not strict else 1))
+                    else:
+                        kmax = min(kmax, low - (1 if exact and strict else 0))
             first = kmin + (r - kmin) % m
             if first > kmax:
-                return f"no admissible value for {name}"
-            k = first + m * rng.randrange((kmax - first) // m + 1)
-            values[name] = norm(f.step * k)
+                return f"no admissible value for {f.name}"
+            k = first + m * randrange((kmax - first) // m + 1)
+            values[f.name] = step * k if type(step) is int else norm(step * k)
         return values
 
     def draw(self, rng: random.Random) -> Sample | None:
