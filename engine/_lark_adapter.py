@@ -307,6 +307,8 @@ class Scanner:
         self._lexer = BasicLexer(conf2)
         scanner = self._lexer.scanner
         self._mres = list(scanner._mres)
+        #: the compiled patterns the scanner tries, in order
+        self.patterns: tuple[re.Pattern[str], ...] = tuple(self._mres)
         self._callback: dict[str, Any] = dict(self._lexer.callback)
         self.ignore_types = frozenset(conf.ignore)
 

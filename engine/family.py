@@ -39,7 +39,7 @@ from typing import Any
 from lark.exceptions import VisitError
 
 from ._inflect import engine as inflect_engine
-from .derive import Derivation, RandomChooser, item_seed
+from .derive import Derivation, Node, RandomChooser, item_seed
 from .errors import GramgenError, GrammarError, InvalidArgument, SemanticError
 from .grammar import Grammar
 from .parse import DerivationParser, ParseFailed
@@ -54,7 +54,7 @@ from .semantics import (
     load_lexicon,
     parse_number,
 )
-from .trees import to_lark
+from .trees import transform
 
 __all__ = [
     "Family",
@@ -120,7 +120,7 @@ class _Entry:
     numbers: list[Slot] = field(default_factory=list)
     others: list[Slot] = field(default_factory=list)
     slot_index: frozenset[int] = frozenset()
-    choices: frozenset[tuple[int, int, int]] | None = None
+    choices: frozenset[tuple[int, int, int]] = frozenset()  # (level, symbol, choice) taken
     verified: bool = False  # every choice it makes has had a full check
     styles: dict[str, str] = field(default_factory=dict)
     # each step template split into text and {field[:spec]} parts, once
@@ -238,10 +238,10 @@ class Family:
             )
         return lv
 
-    def _transform(self, level: int, tree: Any, d: Derivation, lv: _Level) -> Semantics:
+    def _transform(self, level: int, d: Derivation, lv: _Level, root: Node) -> Semantics:
         actions = self.actions(level)
         try:
-            answer = actions.transform(tree)
+            answer = transform(lv.sampler, d, actions, root)
         except VisitError as err:
             text = " ".join(t for _, t in d.tokens if t)
             raise SemanticError(
@@ -262,9 +262,12 @@ class Family:
         key = tuple(d.path)
         entry = lv.entries.get(key)
         if entry is None:
-            tree = to_lark(lv.sampler, d)
-            model = self._transform(lv.number, tree, d, lv).model
+            root = lv.sampler.engine.tree(d)
+            model = self._transform(lv.number, d, lv, root).model
             entry = _Entry(model)
+            entry.choices = frozenset(
+                (lv.number, n.sym, n.choice) for n in root.walk() if n.choice >= 0
+            )
             entry.numbers = [s for s in model.slots if s.kind == "number"]
             entry.others = sorted(
                 (s for s in model.slots if s.kind != "number"), key=lambda s: s.index
@@ -437,12 +440,6 @@ class Family:
         record["trace"] = self._trace(entry, values)
         if verify == "full" or not entry.verified:
             choices = entry.choices
-            if choices is None:
-                choices = entry.choices = frozenset(
-                    (level, n.sym, n.choice)
-                    for n in lv.sampler.engine.tree(d).walk()
-                    if n.choice >= 0
-                )
             if verify == "full" or not choices <= self._verified:
                 self.stats.full_checks += 1
                 problems = self.check(record)

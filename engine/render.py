@@ -25,6 +25,9 @@ __all__ = ["Renderer"]
 _SEPARATOR_CANDIDATES = (" ", "\n", "\t", "\r\n")
 _CONTEXT = 32  # characters before a token that its lookbehinds may see
 _NO_SPACE_BEFORE = frozenset(".,;:!?)]}%")
+# a lookbehind, a word boundary, or an anchor outside a character class
+_LOOKS_BEHIND = re.compile(r"\(\?<[=!]|\\[bBA]|(?<!\[)\^")
+_PAIR_CACHE_LIMIT = 50_000  # verdicts kept (a few MB); the cache starts over when full
 _NO_SPACE_AFTER = frozenset("([{$")
 SPACINGS = ("minimal", "always", "prose")
 
@@ -49,6 +52,12 @@ class Renderer:
         self._pair_ok: dict[tuple[int, str, int, str], bool] = {}
         self.spacing = "minimal"
         self._fixed = {sid for sid, name in self.type_of.items() if self._is_fixed(name)}
+        # whether how a token lexes depends only on its own text and what follows it
+        # (no pattern looks behind or at where it starts); then every pair's verdict
+        # is kept, not just the fixed tokens'
+        self._pairs_context_free = not any(
+            _LOOKS_BEHIND.search(mre.pattern) for mre in self.scanner.patterns
+        )
 
     def _is_fixed(self, name: str) -> bool:
         td = self.grammar.loaded.terminals.get(name)
@@ -134,6 +143,7 @@ class Renderer:
         prev: tuple[int, str, int] | None = None  # sym, text, start offset
         fixed = self._fixed
         pair_ok = self._pair_ok
+        context_free = self._pairs_context_free
         nl = self.nl_type if self.indenter is not None else None
         for sym, t in toks:
             if not t:
@@ -143,7 +153,8 @@ class Renderer:
             if prev is not None:
                 psym, ptext, pstart = prev
                 key = (psym, ptext, sym, t)
-                cached = pair_ok.get(key) if psym in fixed and sym in fixed else None
+                keep = context_free or (psym in fixed and sym in fixed)
+                cached = pair_ok.get(key) if keep else None
                 if cached is None:
                     # the previous token, what precedes it (for lookbehinds) and this one;
                     # a separator is needed only where it makes the previous token lex
@@ -154,7 +165,9 @@ class Renderer:
                     cached = self._lexes_as(before + t, pstart - lo, psym, len(ptext))
                     if not cached:
                         cached = not self._lexes_as(before + sep + t, pstart - lo, psym, len(ptext))
-                    if psym in fixed and sym in fixed:
+                    if keep:
+                        if len(pair_ok) >= _PAIR_CACHE_LIMIT:
+                            pair_ok.clear()
                         pair_ok[key] = cached
                 wanted = prose and not (t[0] in _NO_SPACE_BEFORE or ptext[-1] in _NO_SPACE_AFTER)
                 if (wanted or not cached) and not (nl is not None and self.type_of[psym] == nl):

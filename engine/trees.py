@@ -17,15 +17,17 @@ True
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
-from lark import Token, Tree
+from lark import Token, Transformer, Tree
+from lark.visitors import Discard
 
 from .derive import Derivation, Node
 from .grammar import Grammar, Kind, Symbol
 from .sample import Sampler
 
-__all__ = ["placeholders", "to_lark"]
+__all__ = ["placeholders", "to_lark", "transform"]
 
 _Out = list[Any]
 
@@ -34,6 +36,31 @@ def _keep_all(grammar: Grammar, sym: Symbol) -> bool:
     if grammar.loaded.lark.options.keep_all_tokens or sym.keep_all_tokens:
         return True
     return grammar.keeps_all_tokens(sym.rule)
+
+
+class _Shape:
+    """Per grammar: which symbols keep all their tokens, and each alternative's
+    kept-children flags (what ``_keep_all`` and ``_child_flags`` compute), once."""
+
+    def __init__(self, grammar: Grammar) -> None:
+        syms = grammar.symbols
+        self.keep = [_keep_all(grammar, s) for s in syms]
+        self.alt_flags = [
+            [[self.keep[s.id] or k for k in a.kept] for a in s.alts] if s.kind is Kind.RULE else []
+            for s in syms
+        ]
+        self.inner_flag = [self.keep[s.id] or bool(s.inner_kept) for s in syms]
+        self.type_of = {s.id: s.terminal for s in syms if s.kind is Kind.TERM}
+
+
+_SHAPES: weakref.WeakKeyDictionary[Grammar, _Shape] = weakref.WeakKeyDictionary()
+
+
+def _shape(grammar: Grammar) -> _Shape:
+    shape = _SHAPES.get(grammar)
+    if shape is None:
+        shape = _SHAPES[grammar] = _Shape(grammar)
+    return shape
 
 
 def placeholders(grammar: Grammar, sym: int, kept: bool = True) -> int:
@@ -66,18 +93,67 @@ def placeholders(grammar: Grammar, sym: int, kept: bool = True) -> int:
     )
 
 
-def to_lark(sampler: Sampler, derivation: Derivation) -> Tree[Token] | Token:
+def to_lark(
+    sampler: Sampler, derivation: Derivation, root: Node | None = None
+) -> Tree[Token] | Token:
     """The derivation as the tree Lark's parser gives for its text.
 
     Each token's ``start_pos`` is its index in ``derivation.tokens``. Like lark,
-    a start rule inlined by ``?`` down to one token gives the token.
+    a start rule inlined by ``?`` down to one token gives the token. ``root``:
+    the derivation's tree (:meth:`Engine.tree`) when the caller has it already.
     """
+    if root is None:
+        root = sampler.engine.tree(derivation)
+    result = _convert(sampler, derivation, root, None)
+    if len(result) == 1 and isinstance(result[0], Tree | Token):
+        one: Tree[Token] | Token = result[0]
+        return one
+    return Tree(sampler.grammar.symbols[root.sym].name, result)
+
+
+def transform(
+    sampler: Sampler,
+    derivation: Derivation,
+    transformer: Transformer[Any, Any],
+    root: Node | None = None,
+) -> Any:
+    """``transformer.transform(to_lark(sampler, derivation))``, in one pass.
+
+    Each node is handed to the transformer as soon as its children are done,
+    with no intermediate tree (the same calls, in the same order, with the same
+    children, as lark's own ``Transformer.transform`` makes).
+    """
+    if root is None:
+        root = sampler.engine.tree(derivation)
+    s = sampler.grammar.symbols[root.sym]
+    name = s.alts[root.choice].alias if s.kind is Kind.RULE and root.choice >= 0 else None
+    if name is None and (s.kind is not Kind.RULE or s.expand1 or (s.template or s.name)[:1] == "_"):
+        # a start rule that lark may inline: the tree's own shape decides
+        return transformer.transform(to_lark(sampler, derivation, root))  # type: ignore[arg-type]
+    result = _convert(sampler, derivation, root, transformer)
+    value = result[0]
+    return None if value is Discard else value
+
+
+def _convert(
+    sampler: Sampler,
+    derivation: Derivation,
+    root: Node,
+    transformer: Transformer[Any, Any] | None,
+) -> _Out:
+    """The children list lark would build for ``root``; with a ``transformer``, each
+    tree and token already transformed (``Discard`` kept in place until its parent
+    is called, so that lark's ``?rule`` and placeholder counts see the same)."""
     grammar = sampler.grammar
     syms = grammar.symbols
     tokens = derivation.tokens
-    type_of = {s.id: s.terminal for s in syms if s.kind is Kind.TERM}
+    shape = _shape(grammar)
+    type_of = shape.type_of
+    keep_all = shape.keep
+    alt_flags = shape.alt_flags
+    inner_flag = shape.inner_flag
     use_placeholders = bool(grammar.loaded.lark.options.maybe_placeholders)
-    root = sampler.engine.tree(derivation)
+    visit_tokens = transformer is not None and bool(transformer.__visit_tokens__)
     # post-order over (node, kept-if-token); each node leaves its children list in `done`
     done: dict[int, _Out] = {}
     stack: list[tuple[Node, bool, bool]] = [(root, True, False)]
@@ -85,15 +161,19 @@ def to_lark(sampler: Sampler, derivation: Derivation) -> Tree[Token] | Token:
         node, kept, expanded = stack.pop()
         s = syms[node.sym]
         if s.kind is Kind.TERM:
-            if kept or _keep_all(grammar, s):
+            if kept or keep_all[node.sym]:
                 sym, text = tokens[node.token]
                 # start_pos holds the token's index in the derivation, for slot filling
-                done[id(node)] = [Token(type_of[sym], text, start_pos=node.token)]
+                tok = Token(type_of[sym], text, start_pos=node.token)
+                done[id(node)] = [transformer._call_userfunc_token(tok) if visit_tokens else tok]  # type: ignore[union-attr]
             else:
                 done[id(node)] = []
             continue
-        flags = _child_flags(grammar, s, node)
         if not expanded:
+            if s.kind is Kind.RULE:
+                flags = alt_flags[node.sym][node.choice]
+            else:
+                flags = [inner_flag[node.sym]] * len(node.children)
             stack.append((node, kept, True))
             for child, k in zip(reversed(node.children), reversed(flags), strict=True):
                 stack.append((child, k, False))
@@ -108,29 +188,23 @@ def to_lark(sampler: Sampler, derivation: Derivation) -> Tree[Token] | Token:
         elif s.kind is Kind.REP or s.is_group:
             done[id(node)] = children
         else:
-            done[id(node)] = _rule_node(s, node, children)
-    result = done[id(root)]
-    if len(result) == 1 and isinstance(result[0], Tree | Token):
-        one: Tree[Token] | Token = result[0]
-        return one
-    return Tree(syms[root.sym].name, result)
+            done[id(node)] = _rule_node(s, node, children, transformer)
+    return done[id(root)]
 
 
-def _child_flags(grammar: Grammar, s: Symbol, node: Node) -> list[bool]:
-    keep = _keep_all(grammar, s)
-    if s.kind is Kind.RULE:
-        alt = s.alts[node.choice]
-        return [keep or k for k in alt.kept]
-    return [keep or s.inner_kept] * len(node.children)
-
-
-def _rule_node(s: Symbol, node: Node, children: _Out) -> _Out:
+def _rule_node(
+    s: Symbol, node: Node, children: _Out, transformer: Transformer[Any, Any] | None
+) -> _Out:
     alias = s.alts[node.choice].alias
-    if alias is not None:
-        return [Tree(alias, children)]
-    name = s.template or s.name
-    if name.startswith("_"):
-        return children
-    if s.expand1 and len(children) == 1:
-        return children
-    return [Tree(name, children)]
+    if alias is None:
+        name = s.template or s.name
+        if name.startswith("_"):
+            return children
+        if s.expand1 and len(children) == 1:
+            return children
+    else:
+        name = alias
+    if transformer is None:
+        return [Tree(name, children)]
+    kept = [c for c in children if c is not Discard]
+    return [transformer._call_userfunc(Tree(name, kept))]  # type: ignore[no-untyped-call]

@@ -8,9 +8,10 @@ from pathlib import Path
 import lark
 import pytest
 from lark import Token, Transformer, Tree
+from lark.visitors import Discard
 
 from gramgen import Grammar, Sampler
-from gramgen.trees import to_lark
+from gramgen.trees import to_lark, transform
 
 LARK_GRAMMARS = Path(lark.__file__).parent / "grammars"
 
@@ -79,3 +80,47 @@ def test_a_transformer_runs_on_generated_trees() -> None:
         assert isinstance(mine, Tree)
         a, b = Calc().transform(mine), Calc().transform(theirs)
         assert a == b or (math.isnan(a) and math.isnan(b))
+
+
+class _Record(Transformer[Token, object]):
+    """Writes down every call lark makes (rule, children) and drops B tokens."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[tuple[str, list[object]]] = []
+
+    def __default__(self, data: str, children: list[object], meta: object) -> object:
+        self.calls.append((data, list(children)))
+        return (data, tuple(children))
+
+    def __default_token__(self, tok: Token) -> object:
+        return Discard if tok.type == "B" else (tok.type, str(tok))
+
+
+@pytest.mark.parametrize(
+    ("grammar", "options"),
+    [
+        ("arith", {"parser": "lalr"}),
+        (str(LARK_GRAMMARS / "lark.lark"), {"parser": "lalr"}),
+        (SHAPES, {"parser": "lalr"}),
+        (SHAPES, {"parser": "lalr", "maybe_placeholders": False}),
+        (SHAPES, {"parser": "lalr", "keep_all_tokens": True}),
+        ('start: a\na: B C?\n?b: B\nB: "b"\nC: "c"\n', {"parser": "lalr"}),
+        ('?start: B | "(" start ")"\nB: "b"\n', {"parser": "lalr"}),
+    ],
+)
+def test_one_pass_transform_makes_larks_calls(grammar: str, options: dict[str, object]) -> None:
+    """transform() is transformer.transform(to_lark(...)): the same calls, the same
+    children (Discard dropped where lark drops it), the same result."""
+    g = (
+        Grammar.from_string(grammar, **options)
+        if "\n" in grammar
+        else Grammar.open(grammar, **options)
+    )
+    s = Sampler(g)
+    for smp in s.sample(150, seed=5):
+        fused, plain = _Record(), _Record()
+        got = transform(s, smp.derivation, fused)
+        want = plain.transform(to_lark(s, smp.derivation))  # type: ignore[arg-type]
+        assert got == want, smp.text
+        assert fused.calls == plain.calls, smp.text
