@@ -425,7 +425,6 @@ def _lexicon_uses(
     problem draws from each. Found by running the actions on derivations steered
     to exercise every alternative, optional and repetition of every level."""
     from .coverage import Coverage, CoverageChooser
-    from .trees import to_lark
 
     wanted = set(names)
     uses: dict[str, set[tuple[str, int]]] = {}
@@ -442,7 +441,8 @@ def _lexicon_uses(
             if tuple(d.path) not in seen:
                 seen.add(tuple(d.path))
                 try:
-                    model = fam._transform(level, to_lark(lv.sampler, d), d, lv).model
+                    root = lv.sampler.engine.tree(d)
+                    model = fam._transform(level, d, lv, root).model
                 except GramgenError:
                     continue
                 roles: dict[str, set[str]] = {}

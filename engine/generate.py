@@ -24,7 +24,7 @@ import json
 import os
 import sys
 import time
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, Future
 from dataclasses import asdict, dataclass, field
@@ -482,6 +482,7 @@ def generate(
     writer.open(state.offsets)
     ex = executor or make_executor("process", workers)
     window = 1 if isinstance(ex, _Serial) else 2 * max(1, workers)
+    feed = _Feed(streams, opts, ex, window)
     bar = _progress(sum(s.quota for s in streams), progress)
     bar.update(sum(c["made"] for c in state.counts.values()))
     try:
@@ -495,7 +496,7 @@ def generate(
                     state.family_offsets = writer.offsets()
                 else:  # resuming: the family's problems written before the stop
                     _rebuild(dedup, writer, state.family_offsets, st.family, splits)
-            _run_stream(st, si, state, opts, ex, window, writer, dedup, state_path, bar)
+            _run_stream(st, si, state, feed, writer, dedup, state_path, bar)
             state.stream, state.next_k = si + 1, 0
             _checkpoint(state, writer, state_path)
         writer.sync()
@@ -508,6 +509,7 @@ def generate(
             "--resume to finish it"
         ) from None
     finally:
+        feed.close()
         if executor is None:
             ex.shutdown(cancel_futures=True)
     writer.close()
@@ -604,13 +606,78 @@ def _rebuild(
                 dedup.check(_digest(canonical(q)), q, str(rec["id"]))
 
 
+class _Feed:
+    """Chunks of candidates handed to the executor ahead of need, across streams.
+
+    Up to ``window`` chunks are in flight: first what the current stream is
+    expected to still need (its remaining quota and a quarter more, for
+    rejections and duplicates), then the first chunks of the streams after it,
+    so that workers are busy across many small streams too. A chunk that turns
+    out not to be needed is dropped; one needed but not sent yet is sent when
+    asked for. None of this changes the output: candidate ``k`` of a stream is
+    the same in any chunk, and chunks are consumed in order.
+    """
+
+    def __init__(
+        self, streams: list[_Stream], opts: GenerateOptions, ex: Executor, window: int
+    ) -> None:
+        self.streams = streams
+        self.opts = opts
+        self.ex = ex
+        self.window = window
+        self.pending: dict[tuple[int, int], tuple[int, Future[Any]]] = {}
+        self.sent: dict[int, int] = {}  # stream index -> next candidate not yet sent
+
+    def _send(self, si: int, k: int, size: int) -> None:
+        st, o = self.streams[si], self.opts
+        task = (st.path, st.level, o.seed, k, size, o.unsolvable, o.verify, o.test_fraction,
+                st.lexicons)  # fmt: skip
+        self.pending[(si, k)] = (size, self.ex.submit(make_chunk, task))
+        self.sent[si] = k + size
+
+    def take(self, si: int, k: int, remaining: int) -> tuple[list[Any], int]:
+        """The chunk of stream ``si`` starting at candidate ``k`` (``remaining``
+        problems still to make there) and the candidate after it."""
+        for key in [key for key in self.pending if key[0] < si]:  # streams finished
+            self.pending.pop(key)[1].cancel()
+        if (si, k) not in self.pending:  # needed, not sent: the first ask, or more
+            self._send(si, k, _chunk_size(remaining))  # rejections than expected
+        size, fut = self.pending.pop((si, k))
+        self._top_up(si, k + _expected(remaining))
+        return list(fut.result()), k + size
+
+    def close(self) -> None:
+        for _, fut in self.pending.values():
+            fut.cancel()
+        self.pending.clear()
+
+    def _top_up(self, si: int, target: int) -> None:
+        """Send chunks until ``window`` are in flight: stream ``si`` up to candidate
+        ``target``, then each later stream up to what its quota is expected to need."""
+        while len(self.pending) < self.window and si < len(self.streams):
+            start = self.sent.get(si, 0)
+            if start < target:
+                self._send(si, start, min(CHUNK, target - start))
+                continue
+            si += 1
+            if si < len(self.streams):
+                target = _expected(self.streams[si].quota)
+
+
+def _expected(remaining: int) -> int:
+    """Candidates expected to give ``remaining`` problems (a quarter more)."""
+    return remaining + (remaining + 3) // 4
+
+
+def _chunk_size(remaining: int) -> int:
+    return min(CHUNK, max(1, _expected(remaining)))
+
+
 def _run_stream(
     st: _Stream,
     si: int,
     state: _State,
-    opts: GenerateOptions,
-    ex: Executor,
-    window: int,
+    feed: _Feed,
     writer: _Writer,
     dedup: _Dedup,
     state_path: Path,
@@ -626,57 +693,44 @@ def _run_stream(
         key, {"made": 0, "candidates": 0, "rejected": 0, "duplicates": 0, "test": 0}
     )
     reasons: Counter[str] = Counter()
-    pending: deque[Future[Any]] = deque()
     k = state.next_k
     since_new = 0
-    try:
-        while counts["made"] < st.quota:
-            while len(pending) < window:
-                # chunks grow with what is still to make (the results do not depend on
-                # the chunking: candidate k is made the same way in any chunk)
-                size = min(CHUNK, max(16, (st.quota - counts["made"]) * 5 // 4))
-                task = (st.path, st.level, opts.seed, k, size, opts.unsolvable, opts.verify,
-                        opts.test_fraction, st.lexicons)  # fmt: skip
-                pending.append(ex.submit(make_chunk, task))
-                k += size
-            chunk = pending.popleft().result()
-            for cand, status, payload, qhash in chunk:
-                if counts["made"] >= st.quota:
-                    break
-                counts["candidates"] += 1
-                since_new += 1
-                rec_id = record_id(st.family, st.level, opts.seed, cand)
-                if status != "rejected":
-                    question = orjson.loads(payload)["question"] if dedup.lsh is not None else ""
-                    reason = dedup.check(qhash, question, rec_id)
-                else:
-                    reason = payload.decode()
-                if reason is not None:
-                    counts["rejected" if status == "rejected" else "duplicates"] += 1
-                    reasons[reason_shape(reason)] += 1
-                    audit = {"stream": key, "candidate": cand, "id": rec_id, "reason": reason}
-                    writer.write("audit", orjson.dumps(audit))
-                    continue
-                counts["test"] += status == "test"
-                writer.write(status, payload)
-                counts["made"] += 1
-                since_new = 0
-                bar.update(1)
-            else:  # a whole chunk consumed: checkpoint
-                state.stream, state.next_k = si, chunk[-1][0] + 1
-                _checkpoint(state, writer, state_path)
-            if since_new >= _GIVE_UP_WINDOW and counts["made"] < st.quota:
-                top = "; ".join(f"{r!r} x{n}" for r, n in reasons.most_common(3))
-                raise QuotaImpossible(
-                    f"family {st.family!r} level {st.level} made only {counts['made']} "
-                    f"distinct problems from {counts['candidates']} candidates, none new in "
-                    f"the last {since_new} ({counts['duplicates']} duplicates, "
-                    f"{counts['rejected']} rejected; most common: {top}); it can make about "
-                    f"{counts['made']}: lower the quota (-n) to at most that"
-                )
-    finally:
-        for fut in pending:
-            fut.cancel()
+    while counts["made"] < st.quota:
+        chunk, k = feed.take(si, k, st.quota - counts["made"])
+        for cand, status, payload, qhash in chunk:
+            if counts["made"] >= st.quota:
+                break
+            counts["candidates"] += 1
+            since_new += 1
+            rec_id = record_id(st.family, st.level, feed.opts.seed, cand)
+            if status != "rejected":
+                question = orjson.loads(payload)["question"] if dedup.lsh is not None else ""
+                reason = dedup.check(qhash, question, rec_id)
+            else:
+                reason = payload.decode()
+            if reason is not None:
+                counts["rejected" if status == "rejected" else "duplicates"] += 1
+                reasons[reason_shape(reason)] += 1
+                audit = {"stream": key, "candidate": cand, "id": rec_id, "reason": reason}
+                writer.write("audit", orjson.dumps(audit))
+                continue
+            counts["test"] += status == "test"
+            writer.write(status, payload)
+            counts["made"] += 1
+            since_new = 0
+            bar.update(1)
+        else:  # a whole chunk consumed: checkpoint
+            state.stream, state.next_k = si, k
+            _checkpoint(state, writer, state_path)
+        if since_new >= _GIVE_UP_WINDOW and counts["made"] < st.quota:
+            top = "; ".join(f"{r!r} x{n}" for r, n in reasons.most_common(3))
+            raise QuotaImpossible(
+                f"family {st.family!r} level {st.level} made only {counts['made']} "
+                f"distinct problems from {counts['candidates']} candidates, none new in "
+                f"the last {since_new} ({counts['duplicates']} duplicates, "
+                f"{counts['rejected']} rejected; most common: {top}); it can make about "
+                f"{counts['made']}: lower the quota (-n) to at most that"
+            )
 
 
 def _checkpoint(state: _State, writer: _Writer, path: Path) -> None:

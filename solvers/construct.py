@@ -246,6 +246,8 @@ class Sampler:
         self, dep: str, expr: sympy.Expr, v: str, dom: Domain, after: dict[str, set[str]]
     ) -> _Constraint | None:
         sv = symbol(v)
+        if sv not in expr.free_symbols:  # (the cheap answer of the degree test below)
+            return None
         try:
             poly = sympy.Poly(expr, sv)
         except sympy.PolynomialError:

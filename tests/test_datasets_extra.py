@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+import gramgen.generate as gen
 from gramgen.cli import main
 from gramgen.datasets import check_file, set_coverage, worksheet_pdf
 from gramgen.derive import Derivation
@@ -413,14 +414,17 @@ class _Interrupting(Executor):
         return fut
 
 
-def test_resume_refuses_other_lexicon_contents(fruit: Path, tmp_path: Path) -> None:
+def test_resume_refuses_other_lexicon_contents(
+    fruit: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(gen, "CHUNK", 16)  # a few chunks per stream: stop after two
     words = tmp_path / "words.txt"
     words.write_text("plum\ncherry\nfig\n")
     opts = GenerateOptions([FAM], per_level=100, seed=1, levels=[1, 2],
                            lexicons={"thing": str(words)})  # fmt: skip
     out = tmp_path / "o"
     with pytest.raises(GramgenError, match="--resume"):
-        generate(out, opts, executor=_Interrupting(after=3))
+        generate(out, opts, executor=_Interrupting(after=5))
     words.write_text("plum\ncherry\ngrape\n")  # same file, other words
     with pytest.raises(InvalidArgument, match="other options"):
         generate(out, opts, workers=1, resume=True)

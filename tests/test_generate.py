@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+import gramgen.generate as gen
 from gramgen.cli import main
 from gramgen.datasets import check_file, contamination, grade_record, overlap, worksheet
 from gramgen.errors import GramgenError, InvalidArgument
@@ -104,8 +105,11 @@ class _Interrupting(Executor):
         return fut
 
 
-def test_an_interrupted_run_resumes_without_loss_or_duplicates(run: Path, tmp_path: Path) -> None:
+def test_an_interrupted_run_resumes_without_loss_or_duplicates(
+    run: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     opts = GenerateOptions([FAM], per_level=40, seed=3, unsolvable=0.1, test_fraction=0.3)
+    monkeypatch.setattr(gen, "CHUNK", 16)  # a few chunks per stream: stop after two
     with pytest.raises(GramgenError, match="--resume"):
         generate(tmp_path, opts, executor=_Interrupting(after=4))
     assert not list(tmp_path.glob("train-*.jsonl"))  # nothing half-written under a final name
