@@ -16,7 +16,10 @@ work of a derivation.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -66,6 +69,20 @@ def repetition_distribution(lo: int, hi: int, q: float, cap: int) -> list[float]
     ps = [q**k for k in range(top - lo + 1)]
     total = sum(ps)
     return [p / total for p in ps]
+
+
+@functools.cache
+def _blas() -> Any:
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
+
+
+def _one_blas_thread() -> contextlib.AbstractContextManager[Any]:
+    """BLAS on one thread for the small systems solved here: a multithreaded
+    OpenBLAS spins its threads on a busy machine (a worker pool, a CI box), and a
+    100x100 solve then takes ~100 ms instead of ~0.3 ms."""
+    return _blas().limit(limits=1, user_api="blas")  # type: ignore[no-any-return]
 
 
 class Analysis:
@@ -237,7 +254,8 @@ class Analysis:
         rhs = np.ones((len(idx), 2))
         rhs[:, 1] = [1.0 if syms[sid].kind is Kind.TERM else 0.0 for sid in idx]
         try:
-            sol = np.linalg.solve(np.eye(len(idx)) - m, rhs)
+            with _one_blas_thread():
+                sol = np.linalg.solve(np.eye(len(idx)) - m, rhs)
         except np.linalg.LinAlgError:
             return None
         if not np.all(np.isfinite(sol)) or np.any(sol[:, 0] < 1.0 - 1e-9):
@@ -250,7 +268,8 @@ class Analysis:
         m, idx = self.mean_matrix(damping)
         if not idx:
             return Criticality(0.0, float("inf"))
-        rho = float(max(abs(np.linalg.eigvals(m))))
+        with _one_blas_thread():
+            rho = float(max(abs(np.linalg.eigvals(m))))
         sizes = self.expected_sizes(damping)
         size = float("inf") if sizes is None else sizes[self.grammar.start_symbol]
         return Criticality(rho, size)
