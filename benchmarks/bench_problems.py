@@ -93,7 +93,7 @@ def _audit_rate(fam: object, levels: list[int], seed: int, count: int, audit: ob
             rec = fam.item(k, seed=seed, level=lv)  # type: ignore[attr-defined]
         except Rejected:
             continue
-        d = fam.parser(lv).parse(rec["question"])  # type: ignore[attr-defined]
+        d = fam.parser(lv).parse(rec["question"], fam.start(lv))  # type: ignore[attr-defined]
         entry = fam._level(lv).entries.get(tuple(d.path))  # type: ignore[attr-defined]
         if entry is None:
             continue

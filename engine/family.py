@@ -140,7 +140,6 @@ class _Level:
     name: str
     number: int
     sampler: Sampler
-    parser: DerivationParser | None = None
     entries: dict[tuple[int, ...], _Entry] = field(default_factory=dict)
     templates: dict[tuple[Any, ...], list[str]] = field(default_factory=dict)
 
@@ -221,6 +220,7 @@ class Family:
         self._lexes: dict[tuple[int, str], bool] = {}
         self._solved: dict[tuple[Any, ...], _Entry] = {}
         self._verified: set[tuple[int, int, int]] = set()  # (level, symbol, choice)
+        self._parser: DerivationParser | None = None
         self.stats = FamilyStats()
         self.relpath = _relative(self.path)
 
@@ -638,10 +638,18 @@ class Family:
     # -- checking ------------------------------------------------------------------------
 
     def parser(self, level: int) -> DerivationParser:
+        """The parser of the family's problems, for every level: one Earley parser
+        (built on first use) with the levels' start rules; parse from ``level``'s
+        with ``parser.parse(text, family.start(level))``."""
         lv = self._level(level)
-        if lv.parser is None:
-            lv.parser = DerivationParser(lv.sampler)
-        return lv.parser
+        if self._parser is None:
+            starts = [self._level(n).sampler.start for n in range(1, self.levels + 1)]
+            self._parser = DerivationParser(lv.sampler, starts=starts)
+        return self._parser
+
+    def start(self, level: int) -> int:
+        """The start symbol of ``level`` (for :meth:`parser`)."""
+        return self._level(level).sampler.start
 
     def check(self, record: Mapping[str, Any], *, sympy_trace: bool = True) -> list[str]:
         """What is wrong with ``record`` (empty: it verifies).
@@ -670,7 +678,7 @@ class Family:
         if not record.get("solvable", True):
             return self._check_unsolvable(lv, record)
         try:
-            d = self.parser(level).parse(question)
+            d = self.parser(level).parse(question, lv.sampler.start)
         except ParseFailed as err:
             return [f"the question does not parse with {self.relpath}: {err}"]
         entry = self._entry(lv, d)
@@ -747,7 +755,7 @@ class Family:
                 continue
             text = question[:lo] + written + question[hi:]
             try:
-                d = self.parser(lv.number).parse(text)
+                d = self.parser(lv.number).parse(text, lv.sampler.start)
             except ParseFailed as err:
                 return [f"with a number for the vague phrase the question does not parse: {err}"]
             entry = self._entry(lv, d)

@@ -17,13 +17,14 @@ and parse with Earley (which accepts any context-free grammar).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from lark import Lark, Token, Tree
 
 from . import _lark_adapter as adapter
 from .derive import Derivation
-from .errors import GramgenError
+from .errors import GramgenError, InvalidArgument
 from .grammar import Kind
 from .sample import Sampler
 
@@ -80,11 +81,17 @@ def _plain(regexp: str) -> str:
 
 
 class DerivationParser:
-    """Parses texts of a sampler's grammar into derivations of its start rule."""
+    """Parses texts of a sampler's grammar into derivations of its start rule.
 
-    def __init__(self, sampler: Sampler) -> None:
+    ``starts`` (symbol ids of the grammar's start rules; default: the sampler's)
+    builds one parser for several start rules: :meth:`parse` then takes the one
+    to parse from.
+    """
+
+    def __init__(self, sampler: Sampler, *, starts: Sequence[int] = ()) -> None:
         self.sampler = sampler
         self.grammar = sampler.grammar
+        self.starts = tuple(starts) or (sampler.start,)
         loaded = self.grammar.loaded
         self._term_sym = {s.terminal: s.id for s in self.grammar.symbols if s.kind is Kind.TERM}
         self._names: dict[str, str] = {}
@@ -101,7 +108,7 @@ class DerivationParser:
             "lexer": "basic" if postlex is not None else "dynamic",
             "keep_all_tokens": True,
             "maybe_placeholders": False,
-            "start": f"r{sampler.start}",
+            "start": [f"r{s}" for s in self.starts],
             "postlex": postlex,
             "g_regex_flags": loaded.lark.options.g_regex_flags,
             "regex": loaded.lark.options.regex,
@@ -127,9 +134,9 @@ class DerivationParser:
 
     def _grammar_text(self) -> str:
         lines: list[str] = []
-        reach = self.sampler.analysis.reachable_from(self.sampler.start)
+        reaches = [self.sampler.analysis.reachable_from(start) for start in self.starts]
         for s in self.grammar.symbols:
-            if not reach[s.id]:
+            if not any(reach[s.id] for reach in reaches):
                 continue
             if s.kind is Kind.RULE:
                 alts = [
@@ -162,10 +169,14 @@ class DerivationParser:
             lines.append(f"%ignore {self._names.get(name, name)}")
         return "\n".join(lines) + "\n"
 
-    def parse(self, text: str) -> Derivation:
-        """The derivation of ``text`` (one of them, if the grammar is ambiguous)."""
+    def parse(self, text: str, start: int | None = None) -> Derivation:
+        """The derivation of ``text`` (one of them, if the grammar is ambiguous) from
+        start rule ``start`` (a symbol id; default: the first of ``starts``)."""
+        start = self.starts[0] if start is None else start
+        if start not in self.starts:
+            raise InvalidArgument(f"this parser was built for start symbols {self.starts}")
         try:
-            tree = self.lark.parse(text)
+            tree = self.lark.parse(text, start=f"r{start}")
         except adapter.ParseError as err:
             line = getattr(err, "line", None)
             col = getattr(err, "column", None)
@@ -177,9 +188,9 @@ class DerivationParser:
                 where = f"line {line}, column {col}: "
             first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
             raise ParseFailed(f"{where}{first.rstrip(': ')}") from None
-        return self._derivation(tree)
+        return self._derivation(tree, start)
 
-    def _derivation(self, tree: Tree[Any]) -> Derivation:
+    def _derivation(self, tree: Tree[Any], start: int) -> Derivation:
         syms = self.grammar.symbols
         path: list[int] = []
         tokens: list[tuple[int, str]] = []
@@ -203,4 +214,4 @@ class DerivationParser:
             elif head == "p":
                 path.append(len(node.children))
             stack.extend(reversed(node.children))
-        return Derivation(self.sampler.start, path, tokens, size)
+        return Derivation(start, path, tokens, size)
