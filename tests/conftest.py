@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import Executor, Future
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,3 +20,19 @@ def write_grammar(tmp_path: Path) -> Callable[[str, str], Path]:
         return p
 
     return write
+
+
+class Interrupting(Executor):
+    """Runs chunks in-process, then a Ctrl-C arrives on the ``after``-th chunk."""
+
+    def __init__(self, after: int) -> None:
+        self.after = after
+        self.calls = 0
+
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
+        self.calls += 1
+        if self.calls >= self.after:
+            raise KeyboardInterrupt
+        fut: Future[Any] = Future()
+        fut.set_result(fn(*args, **kwargs))
+        return fut

@@ -6,11 +6,11 @@ from __future__ import annotations
 import json
 import re
 import sys
-from concurrent.futures import Executor, Future
 from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import Interrupting
 
 import gramgen.generate as gen
 from gramgen.cli import main
@@ -398,22 +398,6 @@ def test_generate_lexicon_option(
     assert "1 entry but family 'change_join' draws 2" in error("--lexicon", f"thing={one}")
 
 
-class _Interrupting(Executor):
-    """Runs chunks in-process, then a Ctrl-C arrives on the ``after``-th chunk."""
-
-    def __init__(self, after: int) -> None:
-        self.after = after
-        self.calls = 0
-
-    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
-        self.calls += 1
-        if self.calls >= self.after:
-            raise KeyboardInterrupt
-        fut: Future[Any] = Future()
-        fut.set_result(fn(*args, **kwargs))
-        return fut
-
-
 def test_resume_refuses_other_lexicon_contents(
     fruit: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -424,7 +408,7 @@ def test_resume_refuses_other_lexicon_contents(
                            lexicons={"thing": str(words)})  # fmt: skip
     out = tmp_path / "o"
     with pytest.raises(GramgenError, match="--resume"):
-        generate(out, opts, executor=_Interrupting(after=5))
+        generate(out, opts, executor=Interrupting(after=5))
     words.write_text("plum\ncherry\ngrape\n")  # same file, other words
     with pytest.raises(InvalidArgument, match="other options"):
         generate(out, opts, workers=1, resume=True)

@@ -6,11 +6,10 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-from concurrent.futures import Executor, Future
 from pathlib import Path
-from typing import Any
 
 import pytest
+from conftest import Interrupting
 
 import gramgen.generate as gen
 from gramgen.cli import main
@@ -89,29 +88,13 @@ def test_shards_partition_a_run(tmp_path: Path) -> None:
     )
 
 
-class _Interrupting(Executor):
-    """Runs chunks in-process, then a Ctrl-C arrives on the ``after``-th chunk."""
-
-    def __init__(self, after: int) -> None:
-        self.after = after
-        self.calls = 0
-
-    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
-        self.calls += 1
-        if self.calls >= self.after:
-            raise KeyboardInterrupt
-        fut: Future[Any] = Future()
-        fut.set_result(fn(*args, **kwargs))
-        return fut
-
-
 def test_an_interrupted_run_resumes_without_loss_or_duplicates(
     run: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     opts = GenerateOptions([FAM], per_level=40, seed=3, unsolvable=0.1, test_fraction=0.3)
     monkeypatch.setattr(gen, "CHUNK", 16)  # a few chunks per stream: stop after two
     with pytest.raises(GramgenError, match="--resume"):
-        generate(tmp_path, opts, executor=_Interrupting(after=4))
+        generate(tmp_path, opts, executor=Interrupting(after=4))
     assert not list(tmp_path.glob("train-*.jsonl"))  # nothing half-written under a final name
     assert list(tmp_path.glob("train-*.jsonl.partial"))
     with pytest.raises(InvalidArgument, match="unfinished run"):
