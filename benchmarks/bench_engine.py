@@ -3,7 +3,9 @@
 Measures items/s (derivations or texts), mean output length and characters/s of
 
 * gramgen: the raw engine (``Engine.derive`` alone, and with ``Renderer.join``) and the
-  round-trip-checked path (``Sampler.sample`` with ``roundtrip=True``);
+  round-trip-checked path (``Sampler.sample`` with ``roundtrip=True``); ``Engine.derive``
+  with a ``RandomChooser`` runs code compiled for the grammar, and the *general loop* row
+  gives the same derivations through the interpreting loop that other choosers use;
 * Hypothesis ``hypothesis.extra.lark.from_lark`` (``@given`` runs, generate phase only);
 * fuzzingbook ``GrammarFuzzer`` on a grammar converted from ours (:func:`to_fuzzingbook`);
 * grammarinator on an ANTLR4 grammar converted from ours (:func:`to_antlr`),
@@ -76,6 +78,7 @@ _MAXREPEAT = int(_sre_parse.MAXREPEAT)
 GRAMMARS = ("arith", "json", "lark")
 SYSTEMS = ("gramgen", "hypothesis", "fuzzingbook", "grammarinator")
 GRAMGEN_DERIVE = "gramgen derive"
+GRAMGEN_GENERAL = "gramgen derive, general loop"
 GRAMGEN_RENDER = "gramgen derive+join"
 GRAMGEN_CHECKED = "gramgen sample (round-trip)"
 
@@ -700,6 +703,27 @@ def bench_gramgen(subject: Subject, opts: Options) -> list[Result]:
         "gives them, RandomChooser(random.Random(1)); texts re-parse by construction "
         "only on the round-trip path",
     )
+    opts.note(
+        "gramgen",
+        "derive: Engine.derive with a RandomChooser, which runs the derivation compiled "
+        "to Python for the grammar (after the first few, in the warm-up); general loop: "
+        "the same draws and derivations through the interpreting loop, as every other "
+        "chooser (coverage, Hypothesis) is run",
+    )
+
+    class GeneralChooser(RandomChooser):
+        __slots__ = ()  # a subclass: Engine.derive interprets, with the same choices
+
+    def derive_general(keep: Keep) -> Callable[[int], Batch]:
+        chooser = GeneralChooser(eng, random.Random(1))
+        derive = eng.derive
+
+        def step(k: int) -> Batch:
+            for _ in range(k):
+                derive(start, chooser, max_size)
+            return Batch(k, None)
+
+        return step
 
     def derive_only(keep: Keep) -> Callable[[int], Batch]:
         chooser = RandomChooser(eng, random.Random(1))
@@ -745,6 +769,7 @@ def bench_gramgen(subject: Subject, opts: Options) -> list[Result]:
 
     return [
         run_one(subject, GRAMGEN_DERIVE, derive_only, opts),
+        run_one(subject, GRAMGEN_GENERAL, derive_general, opts),
         run_one(subject, GRAMGEN_RENDER, derive_join, opts),
         run_one(subject, GRAMGEN_CHECKED, checked, opts),
     ]

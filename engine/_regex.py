@@ -3,8 +3,10 @@
 A :class:`RegexSampler` parses its pattern once (with the standard library's own
 regex parser), lowers the parse tree to a small intermediate tree, simplifies it
 (adjacent literals merged, trivial repeats folded, character classes resolved to
-an ordered string of members) and then compiles that tree into nested closures.
-Sampling is one call into those closures.
+an ordered string of members) and then writes that tree out as the source of one
+Python function, compiled once (nested closures, the reference, where the tree is
+too large for that). Sampling is one call of that function; the same source can
+also be inlined into the compiled derivation of a grammar (:meth:`RegexSampler.source`).
 
 All randomness goes through the ``below`` callable: ``below(n)`` returns an int
 in ``[0, n)``.  Zero is always the simplest choice (minimum repeat count, first
@@ -32,7 +34,7 @@ from typing import Any, Final
 
 from .errors import InvalidArgument, RegexUnsupported
 
-__all__ = ["Below", "RegexSampler", "flags_from_letters"]
+__all__ = ["Below", "Draw", "RegexSampler", "RegexSource", "below_call", "flags_from_letters"]
 
 Below = Callable[[int], int]
 """``below(n)`` returns an int in ``[0, n)``; every random choice goes through it."""
@@ -714,6 +716,315 @@ def _to_gen(node: _Node) -> _Gen:
     raise TypeError(f"unknown node {node!r}")  # pragma: no cover
 
 
+def _closure_function(tree: _Node, ngroups: int) -> Callable[[Below], str]:
+    """``tree`` as nested closures (the reference for :func:`_source_function`)."""
+    gen = _to_gen(tree)
+    if not ngroups:
+
+        def plain(below: Below) -> str:
+            return gen(below, _NO_GROUPS)
+
+        return plain
+
+    def with_groups(below: Below) -> str:
+        return gen(below, [None] * ngroups)
+
+    return with_groups
+
+
+# --------------------------------------------------------------------------- tree -> source
+#
+# The closures above are the reference; the same tree is also written out as straight-line
+# Python source (compiled once per pattern), which makes exactly the same ``below`` calls in
+# the same order and builds the same string, with no call per node. The source can draw
+# with ``below(n)`` or, inlined into a compiled derivation, with ``int(R() * n)`` where ``R``
+# is the ``random`` of the generator that ``below`` wraps.
+
+# "%05d" % x is f"{x:05d}"; a run of digits is at most this long
+_DIGIT_FORMATS: Final[tuple[str, ...]] = tuple(
+    f"%0{c}d" for c in range(int(_RUN_BITS / math.log2(10)) + 1)
+)
+_MAX_LOOPS: Final[int] = 12  # nested for/while loops (CPython allows 20 blocks)
+_MAX_INDENT: Final[int] = 40  # indentation levels (CPython's tokenizer allows 100)
+_MAX_LINES: Final[int] = 4000
+
+
+class _TooComplex(Exception):
+    """The tree is too large or nests too deeply to be written as source."""
+
+
+class Draw:
+    """Writes the expressions of draws: by default, calls of ``below`` as
+    :meth:`RegexSampler.sample` makes them. ``n`` is the expression of the bound."""
+
+    def below(self, n: str, add: int = 0) -> str:
+        """``add + below(n)``."""
+        return f"{add} + below({n})" if add else f"below({n})"
+
+    def number(self, n: str) -> str:
+        """A number whose ``int`` is ``below(n)`` (for ``%d``, which truncates)."""
+        return self.below(n)
+
+    def coin(self) -> str:
+        """``below(2)`` as a condition."""
+        return self.below("2")
+
+    def cases(self, n: str) -> tuple[str, list[str]] | None:
+        """A statement, then conditions of which the ``i``-th is the first to hold
+        exactly when ``below(n)`` is ``i`` (the last value: none holds); or None."""
+        return None
+
+
+below_call = Draw()
+"""Draws as :meth:`RegexSampler.sample` makes them: ``below(n)``."""
+
+
+class RegexSource:
+    """Python statements that set a variable to a sample of a regex tree.
+
+    ``draw`` writes the expression of one draw below ``n`` (e.g. :data:`below_call`);
+    every local name starts with ``prefix``. The statements use no other free name
+    than those of ``draw``'s expressions.
+    """
+
+    __slots__ = ("_n", "draw", "groups", "lines", "loops", "prefix")
+
+    def __init__(self, draw: Draw, prefix: str) -> None:
+        self.draw = draw
+        self.prefix = prefix
+        self.lines: list[str] = []
+        self.groups: set[int] = set()
+        self.loops = 0
+        self._n = 0
+
+    def var(self, what: str = "v") -> str:
+        self._n += 1
+        return f"{self.prefix}{what}{self._n}"
+
+    def put(self, depth: int, line: str) -> None:
+        if depth > _MAX_INDENT or len(self.lines) > _MAX_LINES:
+            raise _TooComplex
+        self.lines.append("    " * depth + line)
+
+    def d(self, n: str | int, add: int = 0) -> str:
+        return self.draw.below(str(n), add)
+
+    # -- nodes
+
+    def node(self, node: _Node, t: str, depth: int) -> None:
+        """Statements (at indentation ``depth``) that set ``t`` to a sample of ``node``."""
+        expr = self.expr(node)
+        if expr is not None:
+            self.put(depth, f"{t} = {expr}")
+        elif isinstance(node, _Seq):
+            self.seq(node.items, t, depth)
+        elif isinstance(node, _Alt):
+            self.alt(node.alts, t, depth)
+        elif isinstance(node, _Repeat):
+            self.repeat(node, t, depth)
+        elif isinstance(node, _Capture):
+            self.node(node.child, t, depth)
+            self.groups.add(node.gid)
+            self.put(depth, f"{self.prefix}g{node.gid} = {t}")
+        elif isinstance(node, _Ref):
+            self.groups.add(node.gid)
+            self.put(depth, f"{t} = {self.prefix}g{node.gid} or ''")
+        elif isinstance(node, _Cond):
+            self.groups.add(node.gid)
+            self.put(depth, f"if {self.prefix}g{node.gid} is not None:")
+            self.node(node.yes, t, depth + 1)
+            self.put(depth, "else:")
+            self.node(node.no, t, depth + 1)
+        else:  # pragma: no cover
+            raise TypeError(f"unknown node {node!r}")
+
+    def expr(self, node: _Node) -> str | None:
+        """One expression for a node that needs no statements, else None."""
+        if isinstance(node, _Const):
+            return repr(node.text)
+        if isinstance(node, _Chars):
+            return f"{node.chars!r}[{self.d(len(node.chars))}]"
+        if isinstance(node, _Seq) and all(isinstance(i, _Const | _Chars) for i in node.items):
+            return " + ".join(str(self.expr(i)) for i in node.items)
+        if isinstance(node, _Alt) and all(isinstance(a, _Const) for a in node.alts):
+            texts = tuple(a.text for a in node.alts)  # type: ignore[attr-defined]
+            return f"{texts!r}[{self.d(len(texts))}]"
+        if isinstance(node, _Repeat) and isinstance(node.child, _Const):
+            # as _gen_repeat: one draw even when k is 0
+            text, lo = node.child.text, node.lo
+            if node.k == 1:
+                return f"({text * (lo + 1)!r} if {self.draw.coin()} else {text * lo!r})"
+            return f"{text!r} * ({self.d(node.k + 1, lo)})"
+        return None
+
+    def seq(self, items: list[_Node], t: str, depth: int) -> None:
+        parts: list[str] = []
+        for item in items:
+            expr = self.expr(item)
+            if expr is not None:
+                # an expression with draws must be evaluated in order: bind it now
+                if isinstance(item, _Const):
+                    parts.append(expr)
+                    continue
+                v = self.var()
+                self.put(depth, f"{v} = {expr}")
+                parts.append(v)
+                continue
+            v = self.var()
+            self.node(item, v, depth)
+            parts.append(v)
+        self.put(depth, f"{t} = {' + '.join(parts) if parts else repr('')}")
+
+    def alt(self, alts: list[_Node], t: str, depth: int) -> None:
+        i = self.var("i")
+        self.put(depth, f"{i} = {self.d(len(alts))}")
+        self.split(alts, 0, len(alts) - 1, i, t, depth)
+
+    def split(self, alts: list[_Node], lo: int, hi: int, i: str, t: str, depth: int) -> None:
+        if lo == hi:
+            self.node(alts[lo], t, depth)
+            return
+        if hi - lo <= 3:  # a short chain; the last one is what is left
+            for k in range(lo, hi):
+                self.put(depth, f"{'if' if k == lo else 'elif'} {i} == {k}:")
+                self.node(alts[k], t, depth + 1)
+            self.put(depth, "else:")
+            self.node(alts[hi], t, depth + 1)
+            return
+        mid = (lo + hi) // 2
+        self.put(depth, f"if {i} <= {mid}:")
+        self.split(alts, lo, mid, i, t, depth + 1)
+        self.put(depth, "else:")
+        self.split(alts, mid + 1, hi, i, t, depth + 1)
+
+    def repeat(self, node: _Repeat, t: str, depth: int) -> None:
+        lo, k1, child = node.lo, node.k + 1, node.child
+        if isinstance(child, _Chars):
+            self.run(child.chars, lo, k1, t, depth)
+            return
+        if lo == 0 and k1 == 2:  # zero or one copy: no list to join
+            self.put(depth, f"if {self.draw.coin()}:")
+            self.node(child, t, depth + 1)
+            self.put(depth, "else:")
+            self.put(depth + 1, f"{t} = ''")
+            return
+        if self.loops >= _MAX_LOOPS:
+            raise _TooComplex
+        count: str | int = lo
+        if k1 > 1:
+            count = self.var("c")
+            self.put(depth, self.count(count, lo, k1))
+        parts, v = self.var("p"), self.var()
+        self.put(depth, f"{parts} = []")
+        self.put(depth, f"for _ in range({count}):")
+        self.loops += 1
+        self.node(child, v, depth + 1)
+        self.loops -= 1
+        self.put(depth + 1, f"{parts}.append({v})")
+        self.put(depth, f"{t} = ''.join({parts})")
+
+    def run(self, chars: str, lo: int, k1: int, t: str, depth: int) -> None:
+        """``_run_drawer(chars)(below, count)`` with count ``lo`` or ``lo + below(k1)``."""
+        n = len(chars)
+        if n == 1:  # not made by _chars_node, but as _run_drawer does
+            count = f"({self.d(k1, lo)})" if k1 > 1 else str(lo)
+            self.put(depth, f"{t} = {chars!r} * {count}")
+            return
+        per = max(1, int(_RUN_BITS / math.log2(n)))
+        digits = chars == "0123456789"
+        top = lo + k1 - 1
+        pows = tuple(n**c for c in range(min(top, per) + 1))
+        if k1 == 1 and lo <= per:  # one chunk of a known size
+            if lo == 0:
+                self.put(depth, f"{t} = ''")
+                return
+            self.chunk(chars, n, digits, str(lo), str(n**lo), t, depth)
+            return
+        cases = self.draw.cases(str(k1)) if k1 > 1 and top <= per and digits else None
+        if cases is not None:  # a branch for each count: the digits' format is a constant
+            first, conditions = cases
+            if first:
+                self.put(depth, first)
+            for i, m in enumerate(range(lo, top + 1)):
+                if i < len(conditions):
+                    self.put(depth, f"{'if' if i == 0 else 'elif'} {conditions[i]}:")
+                else:
+                    self.put(depth, "else:")
+                if m:
+                    self.chunk(chars, n, digits, str(m), str(n**m), t, depth + 1)
+                else:
+                    self.put(depth + 1, f"{t} = ''")
+            return
+        c = self.var("c")
+        self.put(depth, self.count(c, lo, k1))
+        if top <= per and lo:  # one chunk
+            self.chunk(chars, n, digits, c, f"{pows!r}[{c}]", t, depth)
+            return
+        if top <= per:  # at most one chunk
+            self.put(depth, f"if {c}:")
+            self.chunk(chars, n, digits, c, f"{pows!r}[{c}]", t, depth + 1)
+            self.put(depth, "else:")
+            self.put(depth + 1, f"{t} = ''")
+            return
+        if self.loops + 1 >= _MAX_LOOPS:
+            raise _TooComplex
+        parts, left, k, v = self.var("p"), self.var("l"), self.var("k"), self.var()
+        self.put(depth, f"{parts} = []")
+        self.put(depth, f"{left} = {c}")
+        self.put(depth, f"while {left} > 0:")
+        self.put(depth + 1, f"{k} = {per} if {left} > {per} else {left}")
+        self.loops += 1
+        self.chunk(chars, n, digits, k, f"{pows!r}[{k}]", v, depth + 1)
+        self.loops -= 1
+        self.put(depth + 1, f"{parts}.append({v})")
+        self.put(depth + 1, f"{left} -= {k}")
+        self.put(depth, f"{t} = ''.join({parts})")
+
+    def count(self, c: str, lo: int, k1: int) -> str:
+        """``c = lo + below(k1)`` (``c = lo`` when ``k1`` is 1: no draw)."""
+        if k1 == 1:
+            return f"{c} = {lo}"
+        return f"{c} = {self.d(k1, lo)}"
+
+    def chunk(
+        self, chars: str, n: int, digits: bool, c: str, power: str, t: str, depth: int
+    ) -> None:
+        """``c`` characters from one draw below ``n**c`` (``power``), written in base ``n``."""
+        if digits:  # as f"{x:0{c}d}", which is slower
+            fmt = f"'%0{c}d'" if c.isdigit() else f"{_DIGIT_FORMATS!r}[{c}]"
+            self.put(depth, f"{t} = {fmt} % ({self.draw.number(power)})")
+            return
+        if self.loops >= _MAX_LOOPS:
+            raise _TooComplex
+        x = self.var("x")
+        self.put(depth, f"{x} = {self.d(power)}")
+        out, r = self.var("o"), self.var("r")
+        self.put(depth, f"{out} = []")
+        self.put(depth, f"for _ in range({c}):")
+        self.put(depth + 1, f"{x}, {r} = divmod({x}, {n})")
+        self.put(depth + 1, f"{out}.append({chars!r}[{r}])")
+        self.put(depth, f"{t} = ''.join({out})")
+
+    def prologue(self) -> list[str]:
+        """Statements to run first: every group starts unset."""
+        return [f"{self.prefix}g{g} = None" for g in sorted(self.groups)]
+
+
+def _source_function(tree: _Node) -> Callable[[Below], str] | None:
+    """``tree`` compiled to one function of ``below`` (None if it is too complex)."""
+    src = RegexSource(below_call, "_")
+    try:
+        src.node(tree, "_t", 1)
+        lines = ["def sample(below):", *("    " + p for p in src.prologue()), *src.lines]
+        lines.append("    return _t")
+        namespace: dict[str, Any] = {"__builtins__": __builtins__}
+        exec(compile("\n".join(lines), "<gramgen regex>", "exec"), namespace)
+    except (_TooComplex, SyntaxError, RecursionError, MemoryError, ValueError):
+        return None
+    fn: Callable[[Below], str] = namespace["sample"]
+    return fn
+
+
 _MASK64: Final[int] = (1 << 64) - 1
 
 
@@ -801,31 +1112,21 @@ class RegexSampler:
         self.reasons = tuple(builder.reasons)
         self.checked = bool(self.reasons)
         self._ngroups = int(parsed.state.groups) if refs else 0
-        self._gen = _to_gen(tree)
+        self._tree = tree
         self._impl = self._make_impl(tree)
         self._simplest = self._impl(_zero)  # also probes verified patterns
 
     def _make_impl(self, tree: _Node) -> Callable[[Below], str]:
-        gen, ngroups = self._gen, self._ngroups
+        if not self.checked and isinstance(tree, _Const):
+            text = tree.text
+
+            def const(below: Below) -> str:
+                return text
+
+            return const
+        gen = _source_function(tree) or _closure_function(tree, self._ngroups)
         if not self.checked:
-            if isinstance(tree, _Const):
-                text = tree.text
-
-                def const(below: Below) -> str:
-                    return text
-
-                return const
-            if not ngroups:
-
-                def plain(below: Below) -> str:
-                    return gen(below, _NO_GROUPS)
-
-                return plain
-
-            def with_groups(below: Below) -> str:
-                return gen(below, [None] * ngroups)
-
-            return with_groups
+            return gen
 
         fullmatch = self.compiled.fullmatch
         pattern = self.pattern
@@ -836,7 +1137,7 @@ class RegexSampler:
             for attempt in range(MAX_ATTEMPTS):
                 if attempt:
                     b = _perturbed(below, attempt)
-                text = gen(b, [None] * ngroups if ngroups else _NO_GROUPS)
+                text = gen(b)
                 try:
                     if fullmatch(text) is not None:
                         return text
@@ -851,6 +1152,28 @@ class RegexSampler:
     def sample(self, below: Below) -> str:
         """A string that fullmatches the pattern; every choice is ``below(n)``."""
         return self._impl(below)
+
+    @property
+    def function(self) -> Callable[[Below], str]:
+        """The function :meth:`sample` calls (one call less for a hot loop)."""
+        return self._impl
+
+    def source(self, draw: Draw, prefix: str, target: str, depth: int) -> list[str] | None:
+        """Statements (indented ``depth`` levels) that set ``target`` as :meth:`sample` would.
+
+        ``draw`` writes one draw below ``n``: with :data:`below_call` the statements
+        make exactly the calls :meth:`sample` makes. Every local name they bind starts
+        with ``prefix``. None for verified patterns (which retry) and for patterns too
+        large to write out.
+        """
+        if self.checked:
+            return None
+        src = RegexSource(draw, prefix)
+        try:
+            src.node(self._tree, target, depth)
+        except _TooComplex:
+            return None
+        return ["    " * depth + p for p in src.prologue()] + src.lines
 
     def simplest(self) -> str:
         """The string ``sample(lambda n: 0)`` returns (computed once)."""

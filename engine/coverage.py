@@ -78,8 +78,17 @@ class Coverage:
         self.k = tuple(sorted(set(k)))
         self.hits: Counter[Item] = Counter()
         self.derivations = 0
-        self._universe, self._unreachable = self._items()
-        self.alt_pairs = self._pairs() if 2 in self.k else {}
+        # what depends on the grammar alone is worked out once per sampler and k
+        cache: dict[tuple[int, ...], _Tables] | None = getattr(sampler, "_coverage_tables", None)
+        if cache is None:
+            cache = {}
+            sampler._coverage_tables = cache  # type: ignore[attr-defined]
+        tables = cache.get(self.k)
+        if tables is None or tables.engine is not self.engine:
+            tables = cache[self.k] = _Tables(self)
+        self._tables = tables
+        self._universe, self._unreachable = tables.universe, tables.unreachable
+        self.alt_pairs = tables.alt_pairs
 
     # -- the universe of items -------------------------------------------------------------
 
@@ -166,19 +175,74 @@ class Coverage:
 
     def items_of(self, d: Derivation) -> Counter[Item]:
         """The coverage items one derivation exercises, with counts."""
+        t = self._tables
+        if t.kpaths:
+            return self._items_with_kpaths(d)
+        counts: dict[Item, int] = {}
+        get = counts.get
+        key: Item
+        code = t.code
+        alt_keys, opt_keys, rep_keys, term_keys = t.alt_keys, t.opt_keys, t.rep_keys, t.term_keys
+        lit_terms = t.lit_terms
+        items = self.engine.reversed_items
+        inner = self.engine.inner
+        path = d.path
+        tokens = d.tokens
+        pi = ti = 0
+        stack = [d.start]
+        pop = stack.pop
+        extend = stack.extend
+        while stack:  # the derivation replayed: the order of Engine.tree, without the nodes
+            s = pop()
+            k = code[s]
+            if k == 0:
+                a = path[pi]
+                pi += 1
+                key = alt_keys[s][a]
+                counts[key] = get(key, 0) + 1
+                extend(items[s][a])
+            elif k == 4:  # one alternative: no decision in the path
+                key = alt_keys[s][0]
+                counts[key] = get(key, 0) + 1
+                extend(items[s][0])
+            elif k == 3:
+                key = term_keys[s]
+                counts[key] = get(key, 0) + 1
+                if s in lit_terms:
+                    key = ("lit", s, tokens[ti][1])
+                    counts[key] = get(key, 0) + 1
+                ti += 1
+            elif k == 1:
+                c = path[pi]
+                pi += 1
+                key = opt_keys[s][c]
+                counts[key] = get(key, 0) + 1
+                if c:
+                    stack.append(inner[s])
+            else:
+                c = path[pi]
+                pi += 1
+                key = rep_keys[s][c if c < 2 else 2]
+                counts[key] = get(key, 0) + 1
+                if c:
+                    extend([inner[s]] * c)
+        return Counter(counts)
+
+    def _items_with_kpaths(self, d: Derivation) -> Counter[Item]:
         out: Counter[Item] = Counter()
         g = self.grammar
         syms = g.symbols
         tree = self.engine.tree(d)
         tokens = d.tokens
         want_k = self.k
+        named = self._tables.named
         # (node, chain of named ancestors including itself)
         stack: list[tuple[object, tuple[int, ...]]] = [(tree, ())]
         while stack:
             node, chain = stack.pop()
             sym = node.sym  # type: ignore[attr-defined]
             s = syms[sym]
-            if self._named(sym):
+            if named[sym]:
                 chain = (*chain, sym)
                 for k in want_k:
                     if len(chain) >= k:
@@ -200,8 +264,16 @@ class Coverage:
     def add(self, d: Derivation) -> Counter[Item]:
         """Record a derivation; returns the items it hit for the first time."""
         got = self.items_of(d)
-        new = Counter({i: n for i, n in got.items() if self.hits[i] == 0})
-        self.hits.update(got)
+        hits = self.hits
+        seen = hits.get
+        new: Counter[Item] = Counter()
+        for i, n in got.items():  # hits.update(got), noting what is new
+            old = seen(i)
+            if not old:
+                new[i] = n
+                hits[i] = n
+            else:
+                hits[i] = old + n
         self.derivations += 1
         return new
 
@@ -363,6 +435,185 @@ def corpus(
     return cov, failed
 
 
+_INF = 1 << 60
+
+
+@dataclass(frozen=True, slots=True)
+class _Distances:
+    dist: list[int]
+    alt_dist: list[list[int]]
+    uncovered: list[bool]  # a rule with an alternative, or pair of one, not covered yet
+    least: list[int]  # min(alt_dist[s])
+    ties: list[list[int]]  # the alternatives a with alt_dist[s][a] == least[s]
+    onward: list[list[bool]]  # alternative a of s holds a symbol that leads to something new
+
+
+class _Tables:
+    """What coverage and the guided chooser need from the grammar: built once per sampler
+    and ``k``, shared by every :class:`Coverage` of it (and never changed)."""
+
+    def __init__(self, cov: Coverage) -> None:
+        e = cov.engine
+        self.engine = e
+        g = cov.grammar
+        syms = g.symbols
+        n = len(syms)
+        a = cov.sampler.analysis
+        self.universe, self.unreachable = cov._items()
+        self.alt_pairs = cov._pairs() if 2 in cov.k else {}
+        self.kpaths = bool(cov.k)
+        self.named = [cov._named(i) for i in range(n)]
+        self.code = e.code
+        # the items' keys, made once
+        self.alt_keys: list[tuple[Item, ...]] = [
+            tuple(("alt", i, c) for c in range(len(x.alts))) for i, x in enumerate(syms)
+        ]
+        self.opt_keys: list[tuple[Item, Item]] = [(("opt", i, 0), ("opt", i, 1)) for i in range(n)]
+        self.rep_keys: list[tuple[Item, Item, Item]] = [
+            (("rep", i, "0"), ("rep", i, "1"), ("rep", i, "many")) for i in range(n)
+        ]
+        self.term_keys: list[Item] = [("term", i) for i in range(n)]
+        self.lit_terms = frozenset(i for i, t in e.terminals.items() if t.literals)
+        pairs = self.alt_pairs
+        self.pair_keys: list[tuple[tuple[Item, ...], ...]] = [
+            tuple(tuple(pairs.get((i, c), ())) for c in range(len(x.alts)))
+            for i, x in enumerate(syms)
+        ]
+        # for the distances to something new (CoverageChooser.refresh)
+        mins = a.min_size
+        self.rules: list[tuple[int, list[tuple[int, int, list[tuple[int, int]]]]]] = []
+        self.opts: list[tuple[int, int, int]] = []  # sym, inner, cost of taking it
+        self.reps: list[tuple[int, int, list[tuple[int, int]], int]] = []
+        for x in syms:
+            sid = x.id
+            if x.kind is Kind.RULE:
+                alts = []
+                for alt, extra in zip(x.alts, a.alt_extra[sid], strict=True):
+                    if extra < _INF:
+                        base = mins[sid] + extra
+                        alts.append((alt.index, base, [(i, base - mins[i]) for i in alt.items]))
+                self.rules.append((sid, alts))
+            elif x.kind is Kind.OPT:
+                if mins[x.inner] < _INF:
+                    self.opts.append((sid, x.inner, 1 + mins[x.inner]))
+                else:
+                    self.opts.append((sid, x.inner, _INF))
+            elif x.kind is Kind.REP:
+                unit = mins[x.inner]
+                if unit < _INF:
+                    classes = [
+                        (cls, 1 + m * unit)
+                        for cls, m in ((0, 0), (1, 1), (2, 2))
+                        if m >= x.lo and (x.hi < 0 or m <= x.hi)
+                    ]
+                    self.reps.append((sid, x.inner, classes, 1 + max(x.lo - 1, 0) * unit))
+        self.n = n
+        self.nalts = [len(x.alts) for x in syms]
+        self.fresh: _Distances | None = None  # for no hits at all
+
+    def distances(self, hits: Counter[Item]) -> _Distances:
+        """``dist[s]``: the smallest size of a derivation of ``s`` that exercises an
+        uncovered alternative (or a new pair of nested rules), optional outcome or
+        repetition class; ``alt_dist[s][a]`` the same through alternative ``a``; and
+        for each rule, whether any of its alternatives or their pairs is uncovered,
+        the least of ``alt_dist[s]`` and the alternatives that reach it."""
+        if not hits and self.fresh is not None:
+            return self.fresh
+        seen = hits.get
+        inf = _INF
+        n = self.n
+        dist = [inf] * n
+        uncovered = [False] * n
+        alt_dist = [[inf] * k for k in self.nalts]
+        edges: list[tuple[int, list[tuple[int, int]]]] = []
+        later: list[tuple[list[int], int, list[tuple[int, int]]]] = []
+        alt_keys, pair_keys, pairs = self.alt_keys, self.pair_keys, bool(self.alt_pairs)
+        for sid, alts in self.rules:
+            keys = alt_keys[sid]
+            pkeys = pair_keys[sid] if pairs else ()
+            row = alt_dist[sid]
+            best = inf
+            out: list[tuple[int, int]] = []
+            for c, base, kids in alts:
+                if not seen(keys[c]) or (pairs and any(not seen(p) for p in pkeys[c])):
+                    row[c] = base  # new right here
+                    best = min(best, base)
+                else:
+                    out += kids
+                    later.append((row, c, kids))
+            dist[sid] = best
+            if out:
+                edges.append((sid, out))
+            for x in keys:
+                if not seen(x):
+                    uncovered[sid] = True
+                    break
+            else:
+                if pairs:
+                    uncovered[sid] = any(not seen(p) for ps in pkeys for p in ps)
+        for sid, inner, cost in self.opts:
+            best = inf
+            if cost < inf:
+                if not seen(("opt", sid, 1)):
+                    best = cost
+                edges.append((sid, [(inner, 1)]))
+            if not seen(("opt", sid, 0)):
+                best = min(best, 1)
+            dist[sid] = best
+        rep_keys = self.rep_keys
+        for sid, inner, classes, step in self.reps:
+            best = inf
+            keys = rep_keys[sid]
+            for cls, cost in classes:
+                if not seen(keys[cls]) and cost < best:
+                    best = cost
+            dist[sid] = best
+            edges.append((sid, [(inner, step)]))
+        # shortest distances (every step costs at least 1: one answer, whatever the order)
+        changed = True
+        while changed:
+            changed = False
+            for sid, out in edges:
+                best = dist[sid]
+                for c, w in out:
+                    dc = dist[c]
+                    if dc < inf and w + dc < best:
+                        best = w + dc
+                if best < dist[sid]:
+                    dist[sid] = best
+                    changed = True
+        for row, c, kids in later:
+            d = inf
+            for i, w in kids:
+                di = dist[i]
+                if di < inf and w + di < d:
+                    d = w + di
+            row[c] = d
+        least = [inf] * n
+        ties: list[list[int]] = [[]] * n  # never changed
+        onward: list[list[bool]] = [[]] * n
+        items = self.engine.items
+        for sid, _alts in self.rules:
+            row = alt_dist[sid]
+            if row:
+                least[sid] = m = min(row)
+                tied = ties[sid] = []
+                leads = onward[sid] = []
+                for c, its in enumerate(items[sid]):
+                    if row[c] == m:
+                        tied.append(c)
+                    for i in its:
+                        if dist[i] < inf:
+                            leads.append(True)
+                            break
+                    else:
+                        leads.append(False)
+        result = _Distances(dist, alt_dist, uncovered, least, ties, onward)
+        if not hits:
+            self.fresh = result
+        return result
+
+
 class CoverageChooser(RandomChooser):
     """Weighted random choices that prefer what the coverage has not seen yet.
 
@@ -371,14 +622,17 @@ class CoverageChooser(RandomChooser):
     to something uncovered; otherwise the usual weighted choice.
     """
 
-    __slots__ = ("_alt_dist", "_claimed", "_cov", "_dist")
+    __slots__ = ("_alt_dist", "_claimed", "_cov", "_d", "_dist", "_seen", "_t")
 
     def __init__(self, coverage: Coverage, rng: random.Random) -> None:
         super().__init__(coverage.engine, rng)
         self._cov = coverage
+        self._t = coverage._tables
         self._dist: list[int] = []
         self._alt_dist: list[list[int]] = []
+        self._d: _Distances | None = None
         self._claimed: set[Item] = set()
+        self._seen: tuple[object, int] | None = None
         self.refresh()
 
     def refresh(self) -> None:
@@ -386,110 +640,85 @@ class CoverageChooser(RandomChooser):
 
         ``dist[s]`` is the smallest size of a derivation of ``s`` that exercises an
         uncovered alternative, optional outcome or repetition class (INF if none).
+        Nothing is recomputed while the coverage has no new item (the hits only grow).
         """
         self._claimed.clear()
-        cov = self._cov
-        g = cov.grammar
-        syms = g.symbols
-        hits = cov.hits
-        a = cov.sampler.analysis
-        mins = a.min_size
-        inf = 1 << 60
-        dist = [inf] * len(syms)
-        alt_dist: list[list[int]] = [[inf] * len(s.alts) for s in syms]
-        pairs_of = cov.alt_pairs
-        changed = True
-        while changed:
-            changed = False
-            for s in syms:
-                sid = s.id
-                best = dist[sid]
-                if s.kind is Kind.RULE:
-                    for alt, extra in zip(s.alts, a.alt_extra[sid], strict=True):
-                        if extra >= inf:
-                            continue
-                        base = mins[sid] + extra
-                        pairs = pairs_of.get((sid, alt.index), ())
-                        if hits["alt", sid, alt.index] == 0 or any(hits[p] == 0 for p in pairs):
-                            d = base
-                        else:
-                            d = inf
-                            for i in alt.items:
-                                if dist[i] < inf:
-                                    d = min(d, base - mins[i] + dist[i])
-                        alt_dist[sid][alt.index] = d
-                        best = min(best, d)
-                elif s.kind is Kind.OPT:
-                    if mins[s.inner] < inf:
-                        if hits["opt", sid, 1] == 0:
-                            best = min(best, 1 + mins[s.inner])
-                        if dist[s.inner] < inf:
-                            best = min(best, 1 + dist[s.inner])
-                    if hits["opt", sid, 0] == 0:
-                        best = min(best, 1)
-                elif s.kind is Kind.REP:
-                    unit = mins[s.inner]
-                    if unit < inf:
-                        for cls, n in (("0", 0), ("1", 1), ("many", 2)):
-                            if n >= s.lo and (s.hi < 0 or n <= s.hi) and hits["rep", sid, cls] == 0:
-                                best = min(best, 1 + n * unit)
-                        if dist[s.inner] < inf:
-                            best = min(best, 1 + max(s.lo - 1, 0) * unit + dist[s.inner])
-                if best < dist[sid]:
-                    dist[sid] = best
-                    changed = True
-        self._dist = dist
-        self._alt_dist = alt_dist
+        hits = self._cov.hits
+        seen = (hits, len(hits))
+        if self._seen is not None and self._seen[0] is hits and self._seen[1] == seen[1]:
+            return
+        d = self._d = self._t.distances(hits)
+        self._dist, self._alt_dist = d.dist, d.alt_dist
+        self._seen = seen
 
     def _new(self, item: Item) -> bool:
         """Not covered yet, nor chosen earlier in the derivation under way."""
-        return self._cov.hits[item] == 0 and item not in self._claimed
+        return not self._cov.hits.get(item) and item not in self._claimed
 
     def alternative(self, sym: int, candidates: Sequence[int]) -> int:
-        fresh = [c for c in candidates if self._new(("alt", sym, c))]
-        if not fresh and self._cov.alt_pairs:
-            # no new alternative: one that puts a new pair of nested rules together
-            pairs = self._cov.alt_pairs
-            fresh = [c for c in candidates if any(self._new(p) for p in pairs.get((sym, c), ()))]
+        d = self._d
+        assert d is not None
+        if d.uncovered[sym]:  # else nothing here is new (the hits only grow)
+            seen = self._cov.hits.get
+            claimed = self._claimed
+            keys = self._t.alt_keys[sym]
+            fresh = []
+            for c in candidates:
+                key = keys[c]
+                if not seen(key) and key not in claimed:
+                    fresh.append(c)
+            pairs = self._t.pair_keys[sym]
+            if not fresh and self._cov.alt_pairs:
+                # no new alternative: one that puts a new pair of nested rules together
+                fresh = [
+                    c for c in candidates if any(not seen(p) and p not in claimed for p in pairs[c])
+                ]
+            if fresh:
+                # an uncovered alternative that also leads on to more that is new first
+                leads = d.onward[sym]
+                pick = []
+                for c in fresh:
+                    if leads[c]:
+                        pick.append(c)
+                if not pick:
+                    pick = fresh
+                c = pick[int(self.rng.random() * len(pick))]
+                claimed.add(keys[c])
+                claimed.update(pairs[c])
+                return c
         ad = self._alt_dist[sym]
-        if fresh:
-            # an uncovered alternative that also leads on to more that is new comes first
-            dist, items = self._dist, self._engine.items[sym]
-            onward = [c for c in fresh if any(dist[i] < 1 << 60 for i in items[c])]
-            pick = onward or fresh
-            c = pick[int(self.rng.random() * len(pick))]
-            self._claimed.add(("alt", sym, c))
-            self._claimed.update(self._cov.alt_pairs.get((sym, c), ()))
-            return c
-        best = min(ad[c] for c in candidates)
+        if len(candidates) == len(ad):  # every alternative fits
+            best, ties = d.least[sym], d.ties[sym]
+        else:
+            best = min(ad[c] for c in candidates)
+            ties = []
         # Chase the nearest uncovered item only part of the time: every occurrence of
         # a symbol would chase it otherwise, and recursion would nest until the
         # budget runs out, before the sibling that leads there is expanded.
-        if best >= 1 << 60 or self.rng.random() < _WANDER:
-            return super().alternative(sym, candidates)
-        ties = [c for c in candidates if ad[c] == best]
+        if best >= _INF or self.rng.random() < _WANDER:
+            return RandomChooser.alternative(self, sym, candidates)
+        if not ties:
+            ties = [c for c in candidates if ad[c] == best]
         return ties[int(self.rng.random() * len(ties))]
 
     def optional(self, sym: int) -> bool:
-        for taken in (True, False):
-            if self._new(("opt", sym, int(taken))):
-                self._claimed.add(("opt", sym, int(taken)))
-                return taken
-        if self._dist[self._engine.inner[sym]] < 1 << 60 and self.rng.random() >= _WANDER:
+        keys = self._t.opt_keys[sym]
+        for taken in (1, 0):
+            if self._new(keys[taken]):
+                self._claimed.add(keys[taken])
+                return bool(taken)
+        if self._dist[self._engine.inner[sym]] < _INF and self.rng.random() >= _WANDER:
             return True
         return super().optional(sym)
 
     def count(self, sym: int, lo: int, hi: int) -> int:
         # one and many exercise what is inside; zero comes last
-        for cls, n in (("1", 1), ("many", 2), ("0", 0)):
-            if lo <= n <= hi and self._new(("rep", sym, cls)):
-                self._claimed.add(("rep", sym, cls))
+        keys = self._t.rep_keys[sym]
+        for cls, n in ((1, 1), (2, 2), (0, 0)):
+            if lo <= n <= hi and self._new(keys[cls]):
+                self._claimed.add(keys[cls])
                 return n
-        if (
-            self._dist[self._engine.inner[sym]] < 1 << 60
-            and hi >= 1
-            and self.rng.random() >= _WANDER
-        ):
+        if self._dist[self._engine.inner[sym]] < _INF and hi >= 1 and self.rng.random() >= _WANDER:
             return max(lo, 1)
         return super().count(sym, lo, hi)
 

@@ -79,7 +79,7 @@ class TerminalText:
             and not self.reserved_folded
             and self.check is None
         ):
-            return self.sampler.sample
+            return self.sampler.function
         return self.generate
 
 
