@@ -606,9 +606,15 @@ class Family:
             raise self._rejected(
                 f"structure {d.path} has no number whose loss leaves the answer open"
             )
-        slot = open_slots[rng.randrange(len(open_slots))]
-        nxt = next((t for _, t in tokens[slot.index + 1 :] if t), "")
-        vague = _vague(slot.style, nxt)
+        texts = [t for _, t in tokens]
+        phrases = {s.index: _vague(s, texts) for s in open_slots}
+        worded = [s for s in open_slots if phrases[s.index]]
+        if not worded:
+            raise self._rejected(
+                f"structure {d.path} has no number the answer needs that can be worded vaguely"
+            )
+        slot = worded[rng.randrange(len(worded))]
+        vague = str(phrases[slot.index])
         seps = lv.sampler.renderer.separators(tokens)
         pieces = [sp + t for sp, (_, t) in zip(seps, tokens, strict=True)]
         start = sum(map(len, pieces[: slot.index])) + len(seps[slot.index])
@@ -881,12 +887,94 @@ def _undetermined(m: Model, dropped: set[str], sympy: Any) -> bool:
     return any(not (sol.get(answer, answer).free_symbols <= known) for sol in sols)
 
 
-def _vague(style: str, following: str) -> str:
+#: Words after which a number is counted in units ("a certain number of years", not
+#: "some years"), and small words that do not make the number a count of them.
+_VAGUE_UNITS = frozenset((
+    "year", "years", "month", "months", "week", "weeks", "day", "days", "hour", "hours",
+    "minute", "minutes", "second", "seconds", "degree", "degrees", "cent", "cents", "dollar",
+    "dollars", "percent", "point", "points", "times", "inch", "inches", "foot", "feet", "yard",
+    "yards", "mile", "miles", "meter", "meters", "centimeter", "centimeters", "millimeter",
+    "millimeters", "kilometer", "kilometers", "gram", "grams", "kilogram", "kilograms", "ounce",
+    "ounces", "pound", "pounds", "liter", "liters", "milliliter", "milliliters", "cup", "cups",
+    "km", "cm", "mm", "m", "kg", "g", "ml", "mph", "km/h",
+))  # fmt: skip
+_VAGUE_FUNCTION = frozenset((
+    "a", "an", "the", "and", "or", "to", "in", "on", "at", "by", "for", "from", "with", "of",
+    "per", "each", "apiece", "every", "than", "as", "if", "so", "but", "this", "that", "which",
+    "who", "while", "when", "then", "into", "onto", "through", "up", "plus", "minus", "is",
+    "are", "was", "were", "will", "would", "can", "could", "do", "does", "did", "has", "have",
+))  # fmt: skip
+#: Groups a number sizes ("rows of 12", "packs of 6").
+_VAGUE_GROUPS = frozenset((
+    "rows", "packs", "boxes", "bags", "groups", "teams", "trays", "stacks", "baskets", "tins",
+    "jars", "cartons", "crates",
+))  # fmt: skip
+#: Nouns a number labels rather than counts ("row 12", "week 5"): no vague phrase fits.
+_VAGUE_LABELS = frozenset(
+    ("row", "week", "day", "page", "question", "number", "room", "house", "locker", "lane")
+)
+
+
+def _vague(slot: Slot, texts: Sequence[str]) -> str | None:
+    """The phrase that stands for the number at ``texts[slot.index]`` in a "not enough
+    information" variant, fitted to the words around it (None: no phrase fits there).
+
+    "some chairs", "some of them", "some more"; "a certain number of years", "a
+    certain number of times"; "another few years", "the first few weeks"; "a certain
+    number" where no word follows, "a pack of a certain number of mugs"; money "a
+    certain amount" ("a certain price" after "at"); percentages "some percent";
+    fractions "a certain fraction"; a phrase of the family's own (``Slot.vague``).
+    Capitalized at the start of a sentence. No phrase fits "row 12", "the 8 rows",
+    "$10 bills", "a 10% mixture" or "1 inch" (its noun is singular).
+    """
+    before = [w for t in texts[: slot.index] if t for w in t.split()][-2:]
+    after = [w for t in texts[slot.index + 1 :] if t for w in t.split()][:3]
+    prev, prev2 = (before[-1].lower() if before else ""), (before[0].lower() if before else "")
+    nxt = after[0].lower() if after else ""
+    if texts[slot.index] in ("1", "one") and nxt.isalpha():
+        return None  # its noun is singular: "1 inch" cannot become "some inch"
+    phrase = _vague_words(slot.style, prev, prev2, nxt, after) if slot.vague == "" else slot.vague
+    if phrase and (not before or before[-1][-1] in ".!?"):
+        phrase = phrase[:1].upper() + phrase[1:]
+    return phrase
+
+
+def _vague_words(style: str, prev: str, prev2: str, nxt: str, after: Sequence[str]) -> str | None:
+    word = nxt.isalpha() and nxt not in _VAGUE_FUNCTION  # a word the number qualifies
+    if prev in ("a", "an", "the", "all", "his", "their", "its") or prev2 in ("a", "an"):
+        return None  # "each of the 8 rows", "a weak 10% mixture", "each of his 6 friends"
+    if prev in _VAGUE_LABELS or (prev == "her" and prev2 == "of") or nxt == "o'clock":
+        return None  # "row 12", "each of her 6 friends" (but "sends her some"), "3 o'clock"
     if style in ("money", "cents"):
-        return "some money" if not following[:1].isalpha() else "some"
+        if prev == "another" or nxt in ("bill", "bills", "note", "notes", "coin", "coins"):
+            return None  # "$10 bills"
+        return "a certain price" if prev == "at" and prev2 != "priced" else "a certain amount"
     if style == "percent":
         return "some percent"
-    return "some" if following[:1].isalpha() else "a certain number"
+    if style == "fraction":
+        return "a certain fraction"
+    if nxt in ("and", "or", ",") and len(after) > 2 and after[1][:1].isdigit():
+        unit = after[2].lower().strip(".,?!")  # a list: "28, 31 and 26 points"
+        return f"a certain number of {unit}" if unit in _VAGUE_UNITS else "a certain number"
+    if nxt == "of":
+        return "some"  # "some of them"
+    if nxt in ("km/h", "mph") or (prev == "exactly" and (word or nxt in _VAGUE_UNITS)):
+        return "a certain number of"  # "at a certain number of km/h", "exactly ... muffins"
+    if not word:  # nothing follows that the number counts
+        if prev == "of" and prev2 in _VAGUE_GROUPS:
+            return "a certain size"  # "12 rows of a certain size", "in packs of ..."
+        return "a certain number"
+    if prev in ("another", "first", "last", "next", "every"):
+        return "few"  # "another few years", "the first few weeks", "every few meters"
+    if prev == "of":
+        return "a certain number of"  # "a pack of a certain number of mugs", not "of some"
+    if prev == "just":
+        return "a few"  # "just a few years ago"
+    if nxt in _VAGUE_UNITS:
+        return "a certain number of"
+    if nxt in ("fewer", "less"):
+        return "a few" if nxt == "fewer" else "a little"
+    return "some"
 
 
 _inflect = inflect_engine

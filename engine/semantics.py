@@ -70,7 +70,8 @@ PRONOUNS = {
 }
 
 #: How a number is written: ``int`` 1250, ``comma`` 1,250, ``decimal`` 2.5,
-#: ``money`` $2.50 ($12 when whole), ``cents`` $12.00, ``fraction`` 3/4,
+#: ``money`` $2.50 ($12 when whole; $1,250.50 grouped in thousands), ``cents``
+#: $12.00 ($1,250.00), ``fraction`` 3/4,
 #: ``mixed`` 1 1/2, ``percent`` 25%, ``words`` twelve.
 STYLES = ("int", "comma", "decimal", "money", "cents", "fraction", "mixed", "percent", "words")
 
@@ -90,6 +91,13 @@ def _decimal(v: Fraction, places: int | None = None) -> str:
     return sign + whole + ("." + frac if places else "")
 
 
+def _grouped(text: str) -> str:
+    """A decimal numeral with its whole part grouped in thousands: 1,234.50."""
+    sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
+    whole, dot, frac = digits.partition(".")
+    return f"{sign}{int(whole):,}{dot}{frac}"
+
+
 @functools.cache
 def _words() -> dict[int, str]:
     from ._inflect import engine
@@ -106,8 +114,12 @@ def _from_words() -> dict[str, int]:
 def format_number(value: Any, style: str = "int") -> str:
     """The text of ``value`` written in ``style`` (one of :data:`STYLES`).
 
+    Money groups thousands whether or not it has cents:
+
     >>> format_number(Fraction(5, 2), "money"), format_number(1250, "comma")
     ('$2.50', '1,250')
+    >>> format_number(Fraction(87851, 20), "money"), format_number(1540, "cents")
+    ('$4,392.55', '$1,540.00')
     """
     v = Fraction(value)
     if style in ("int", "comma", "words") and v.denominator != 1:
@@ -123,9 +135,9 @@ def format_number(value: Any, style: str = "int") -> str:
     if style == "decimal":
         return _decimal(v)
     if style == "money":
-        return "$" + (f"{v.numerator:,}" if v.denominator == 1 else _decimal(v, 2))
+        return "$" + _grouped(str(v.numerator) if v.denominator == 1 else _decimal(v, 2))
     if style == "cents":
-        return "$" + _decimal(v, 2)
+        return "$" + _grouped(_decimal(v, 2))
     if style == "fraction":
         return str(v.numerator) if v.denominator == 1 else f"{v.numerator}/{v.denominator}"
     if style == "mixed":
@@ -216,6 +228,7 @@ class Slot:
     form: str = ""  # pronoun form
     count: Any = None  # nouns: a quantity name or a constant
     lexicon: str = ""
+    vague: str | None = ""  # numbers: "" worded from context, None never vague, else the phrase
 
 
 @dataclass
@@ -285,15 +298,23 @@ class Semantics(Transformer[Token, Any]):
         step: Any = 1,
         name: str | None = None,
         style: str = "int",
+        vague: str | None = "",
     ) -> Any:
-        """A number written in the text, drawn among the multiples of ``step`` in ``lo..hi``."""
+        """A number written in the text, drawn among the multiples of ``step`` in ``lo..hi``.
+
+        ``vague`` words it in a "not enough information" variant: by default a phrase
+        that fits the words around it ("some", "a certain number of", "a certain
+        amount"); a phrase of its own ("a certain age"); or None: never left vague.
+        """
         lo_, hi_, step_ = Fraction(lo), Fraction(hi), Fraction(step)
         if not (lo_ <= hi_ and step_ > 0):
             raise InvalidArgument(f"number range needs lo <= hi and step > 0, got {lo}, {hi}")
         sym = self._symbol(name)
         self.model.free[sym.name] = (lo_, hi_, step_)
         self.model.written.append(sym.name)
-        self.model.slots.append(Slot(int(tok.start_pos or 0), "number", name=sym.name, style=style))
+        self.model.slots.append(
+            Slot(int(tok.start_pos or 0), "number", name=sym.name, style=style, vague=vague)
+        )
         return sym
 
     def result(

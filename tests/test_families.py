@@ -10,10 +10,12 @@ from fractions import Fraction
 
 import pytest
 
+from gramgen import _lark_adapter as adapter
 from gramgen.coverage import Coverage, CoverageChooser
 from gramgen.family import Family, Rejected, bundled_families, load_family
 from gramgen.grammar import Kind
 from gramgen.lint import lint
+from gramgen.semantics import format_number
 
 FAMILIES = sorted(bundled_families())
 TOPICS = {
@@ -101,7 +103,9 @@ def test_every_problem_checks_at_every_level(family: Family) -> None:
         for r in _records(family, lv, 12):
             assert family.check(r) == [], r["question"]
             assert r["solvable"] and r["answer"] != "" and r["steps"] and r["trace"]
-            assert _english(str(r["question"])) == [], r["question"]
+            for text in [r["question"], *r["steps"], r["answer_text"]]:  # type: ignore[misc]
+                assert _english(str(text)) + _prose(str(text)) == [], (text, r["question"])
+            assert _answer_unit(r) == [], r["answer_text"]
             assert r["family"] == family.name and r["difficulty"] == lv
     # the full check on every problem agrees with the per-template one
     for i in range(4):
@@ -138,6 +142,8 @@ def test_unsolvable_variants_are_labelled_and_check(family: Family) -> None:
         made += 1
         assert not r["solvable"] and r["answer"] == "" and r["answer_type"] == "none"
         assert family.check(r) == [], r["question"]
+        assert _english(str(r["question"])) + _prose(str(r["question"])) == [], r["question"]
+        assert _vague_wording(r) == [], r["question"]
         if made == 5:
             break
     assert made >= 1
@@ -157,6 +163,90 @@ def test_corrupted_answers_and_numbers_are_caught(family: Family) -> None:
         assert not numbers or any(caught), q
 
 
+def test_money_terminals_accept_money_as_it_is_written(family: Family) -> None:
+    """A terminal that reads money reads it grouped in thousands, with or without cents
+    (the engine stops when a filled-in number does not match its terminal), and does
+    not take a comma after it into the number ("$57 , which" was rendered so)."""
+    written = [
+        format_number(Fraction(v), style)
+        for v in ("2", "5/2", "1540", "8785/2", "1234567", "1/4")
+        for style in ("money", "cents")
+    ]
+    for name, td in family.grammar.loaded.terminals.items():
+        regexp, letters, _ = adapter.terminal_regexp(td)
+        pattern = re.compile(f"(?{letters})(?:{regexp})" if letters else regexp)
+        if pattern.fullmatch("$5") is None:
+            continue
+        assert [w for w in written if pattern.fullmatch(w) is None] == [], name
+        assert pattern.fullmatch("$57,") is None, name
+
+
+_PROSE = (
+    (re.compile(r"\$\d{4}"), "money not grouped in thousands"),
+    (re.compile(r"\$(?!\d)"), "a dollar sign without a number after it"),
+    (re.compile(r"\s[.,;?!](?!\.)"), "a space before punctuation"),  # not " ... + 3"
+    (re.compile(r"\s\s"), "a doubled space"),
+    (re.compile(r"[.,;?!:][^\s\d)\"'.]"), "no space after punctuation"),
+    (re.compile(r"(?:^|[.?!]\s)([a-z][a-z]+)"), "a sentence that starts in lower case"),
+    (re.compile(r"\b(\w+) \1\b", re.IGNORECASE), "a doubled word"),
+)
+
+
+def _prose(text: str) -> list[str]:
+    """Typography: "$4392.50", "$57 , which", "markers: 3 x ...", "the the"."""
+    out = []
+    for pattern, what in _PROSE:
+        for m in pattern.finditer(text):
+            if what == "a doubled word" and m.group(1).isdigit():
+                continue  # "3 3/4 hours"
+            out.append(f"{what}: {m.group(0)!r}")
+    return out
+
+
+def _answer_unit(record: dict[str, object]) -> list[str]:
+    """The unit after the answer is a word the problem uses ("39 pencils"), never the
+    name of the role it stands for ("39 thing")."""
+    unit = str(record["answer_text"]).partition(" ")[2]
+    steps = record["steps"]
+    assert isinstance(steps, list)
+    text = " ".join([str(record["question"]), *map(str, steps)]).lower()
+    import inflect
+
+    eng = inflect.engine()  # "1 candy" where the problem says "candies"
+    missing = [w for w in unit.lower().split() if w not in text and eng.plural(w) not in text]
+    return [f"the answer's unit {unit!r} is not a word of the problem"] if missing else []
+
+
+def _vague_wording(record: dict[str, object]) -> list[str]:
+    """The phrase that replaces a number reads as English where it stands: capitalized
+    at the start of a sentence, no article or "another" before "some", "some times",
+    "some cents", "some fewer", money as an amount ("$some", "pays some for")."""
+    question = str(record["question"])
+    prov = record["provenance"]
+    assert isinstance(prov, dict)
+    lo, hi = prov["vague"]
+    before, phrase, after = question[:lo], question[lo:hi], question[hi:]
+    style = prov["vague_number"]["style"]
+    out = []
+    if not before.strip() or before.rstrip()[-1] in ".?!":
+        if not phrase[:1].isupper():
+            out.append(f"{phrase!r} starts a sentence in lower case")
+    elif phrase[:1].isupper():
+        out.append(f"{phrase!r} is capitalized inside a sentence")
+    if re.search(r"\b(?:a|an|the|another|all)\s*$", before, re.IGNORECASE) and re.match(
+        r"(?:some|a )", phrase, re.IGNORECASE
+    ):
+        out.append(f"{before.split()[-1]!r} before {phrase!r}")
+    if before.endswith("$") or "$" in phrase:
+        out.append(f"a dollar sign with {phrase!r}")
+    if style in ("money", "cents") and phrase.lower() in ("some", "some money"):
+        out.append(f"money left vague as {phrase!r}")
+    nxt = after.split()[0] if after.split() else ""
+    if phrase.lower() == "some" and nxt in ("times", "cents", "degrees", "years", "fewer", "to"):
+        out.append(f"'some {nxt}'")
+    return out
+
+
 def _english(text: str) -> list[str]:
     """'a apple', 'an pencil' and '1 apples' are bugs."""
     import inflect
@@ -170,6 +260,6 @@ def _english(text: str) -> list[str]:
         ):
             out.append(m.group(0))
     for m in re.finditer(r"(?<![\d.,/$])\b1 ([a-z]+)", text):
-        if eng.singular_noun(m.group(1)) and m.group(1) not in {"less", "plus", "minus"}:
+        if eng.singular_noun(m.group(1)) and m.group(1) not in {"less", "plus", "minus", "equals"}:
             out.append(m.group(0))
     return out

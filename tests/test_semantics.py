@@ -226,3 +226,88 @@ def test_whole_styles_refuse_fractions_and_words_read_back() -> None:
         format_number(Fraction(1, 2), "int")
     assert format_number(1250, "comma") == "1,250"
     assert parse_number(format_number(42, "words")) == 42
+
+
+def test_money_groups_thousands_with_or_without_cents() -> None:
+    from gramgen.solvers import grade
+
+    assert format_number(Fraction(8785, 2), "money") == "$4,392.50"  # was "$4392.50"
+    assert format_number(1540, "money") == "$1,540"
+    assert format_number(1540, "cents") == "$1,540.00"
+    assert format_number(Fraction(1234567891, 100), "cents") == "$12,345,678.91"
+    assert format_number(Fraction(5, 2), "money") == "$2.50"
+    assert parse_number("$4,392.50") == Fraction(8785, 2)
+    for text in ("$4,392.50", "4392.50", "$4392.5", "The answer is $4,392.50."):
+        assert grade(text, Fraction(8785, 2)).ok, text
+
+
+def _vague_in(text: str, style: str = "int", vague: str | None = "") -> str | None:
+    """The vague phrase for the number marked [N] in ``text`` (split into tokens)."""
+    from gramgen.family import _vague
+    from gramgen.semantics import Slot
+
+    tokens = re.findall(r"\[N\]|\$?[\w'/-]+|[^\w\s]", text)
+    at = tokens.index("[N]")
+    return _vague(Slot(at, "number", style=style, vague=vague), tokens)
+
+
+@pytest.mark.parametrize(
+    ("text", "style", "phrase"),
+    [
+        ("Ben finds [N] apples .", "int", "some"),
+        ("[N] of the pupils walk to school .", "fraction", "A certain fraction"),
+        ("Ben has 5 apples . [N] of them are red .", "int", "Some"),
+        ("Yusuf is [N] times the age of Maya .", "int", "a certain number of"),
+        ("Wen and Quinn are [N] years apart .", "int", "a certain number of"),
+        ("Grace has [N] fewer coins than Noah .", "int", "a few"),
+        ("Kira would need [N] more badges .", "int", "some"),
+        ("When another [N] years have passed , they are 40 .", "int", "few"),
+        ("How many seats are in the first [N] rows ?", "int", "few"),
+        ("There is a post every [N] meters .", "int", "few"),
+        ("Every basket can take exactly [N] muffins .", "int", "a certain number of"),
+        ("At [N] km/h , Yusuf drives 125 km .", "int", "a certain number of"),
+        ("Only full baskets of [N] can be sold .", "int", "a certain size"),
+        ("The cards are numbered [N] through 140 .", "int", "a certain number"),
+        ("She wants each of her [N] friends to get one .", "int", None),
+        ("Her grandfather sends her [N] marbles .", "int", "some"),
+        ("A pack of [N] mugs costs $5 .", "int", "a certain number of"),
+        ("The play begins at [N] o'clock .", "int", None),
+        ("Just [N] years ago , they were 30 .", "int", "a few"),
+        ("The stalls stand in 5 rows , [N] to a row .", "int", "a certain number"),
+        ("The stalls stand in 5 rows of [N] .", "int", "a certain size"),
+        ("Grace scored 28 , [N] and 26 points .", "int", "a certain number of points"),
+        ("Each one is worth either [N] or 25 cents .", "int", "a certain number of cents"),
+        ("The number goes up by [N] with every row .", "int", "a certain number"),
+        ("How many chairs are in row [N] ?", "int", None),
+        ("How many chairs will row [N] have ?", "int", None),
+        ("Each of the [N] rows has 9 seats .", "int", None),
+        ("He pays [N] for a puzzle .", "money", "a certain amount"),
+        ("She buys 2 folders at [N] each .", "money", "a certain price"),
+        ("She buys a lamp priced at [N] .", "money", "a certain amount"),
+        ("He saves [N] more than the week before .", "money", "a certain amount"),
+        ("A joining fee of [N] plus $5 per visit .", "money", "a certain amount"),
+        ("A booking charge of [N] is also added .", "money", "a certain amount"),
+        ("Sam saves [N] bills and $50 bills .", "money", None),
+        ("The store gives [N] off .", "percent", "some percent"),
+        ("The shelf holds a weak [N] mixture .", "percent", None),
+    ],
+)
+def test_a_vague_number_is_worded_to_fit_its_words(text: str, style: str, phrase: str) -> None:
+    """Before: "Yusuf is some times the age of Maya", "He pays some for a puzzle",
+    "When another some years have passed", "some to a row", "row a certain number"."""
+    assert _vague_in(text, style) == phrase
+
+
+def test_a_number_with_a_singular_noun_is_not_left_vague() -> None:
+    from gramgen.family import _vague
+    from gramgen.semantics import Slot
+
+    # "17 feet and 1 inch": "a certain number of inch" would be wrong
+    assert _vague(Slot(3, "number"), ["17", "feet", "and", "1", "inch", "."]) is None
+    assert _vague(Slot(3, "number"), ["17", "feet", "and", "4", "inches", "."]) is not None
+
+
+def test_a_family_can_word_a_vague_number_itself() -> None:
+    assert _vague_in("This year Olga is [N] .", vague="a certain age") == "a certain age"
+    assert _vague_in("Olga is [N] .", vague=None) is None
+    assert _vague_in("This year Olga is [N] .") == "a certain number"

@@ -58,5 +58,5 @@ class ChangeJoin(Story):
         return self._total(start, [g1, g2])
 
     def level3(self, c: list[Any]) -> Any:
-        start, _, g1, g2, _ = c
+        _, start, g1, g2, _ = c
         return self._total(start, [g1, g2])

@@ -37,8 +37,11 @@ class Ages(Story):
     def times(self, c: list[Any]) -> tuple[str, Token]:
         return ("times", self.tokens(c)[0])
 
-    def fact_b(self, c: list[Any]) -> Token:
-        return self.tokens(c)[0]
+    def fact_b(self, c: list[Any]) -> tuple[Token, str]:
+        return self.tokens(c)[0], ""  # "is 9 years old": worded from context if left vague
+
+    def fact_b_bare(self, c: list[Any]) -> tuple[Token, str]:
+        return self.tokens(c)[0], "a certain age"  # "has just turned 9": "... a certain age"
 
     def sum_now(self, c: list[Any]) -> tuple[str, Token | None, Token]:
         (total,) = self.tokens(c)
@@ -110,20 +113,20 @@ class Ages(Story):
     # -- levels ----------------------------------------------------------------------
 
     def level1(self, c: list[Any]) -> Any:
-        (kind, ktok), btok, ask = c
+        (kind, ktok), (btok, vague), ask = c
         if kind == "times":
             m = self.number(ktok, 2, 4, name="m")
-            b_age = self.number(btok, 2, 12, name="b_age")
+            b_age = self.number(btok, 2, 12, name="b_age", vague=vague)
             a_age = self.let("a_age", m * b_age)
             self.step("{a} is {m} times as old as {b}: {m} x {b_age} = {a_age}.")
         elif kind == "older":
             k = self.number(ktok, 2, 30, name="k")
-            b_age = self.number(btok, 2, 40, name="b_age")
+            b_age = self.number(btok, 2, 40, name="b_age", vague=vague)
             a_age = self.let("a_age", b_age + k, hi=95)
             self.step("{a} is {k} years older than {b}: {b_age} + {k} = {a_age}.")
         else:
             k = self.number(ktok, 2, 30, name="k")
-            b_age = self.number(btok, 8, 60, name="b_age")
+            b_age = self.number(btok, 8, 60, name="b_age", vague=vague)
             a_age = self.let("a_age", b_age - k)
             self.let("a_check", a_age - 1)  # at least 2 years old
             self.step("{a} is {k} years younger than {b}: {b_age} - {k} = {a_age}.")

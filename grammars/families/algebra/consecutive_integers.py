@@ -8,7 +8,7 @@ import sympy
 
 from gramgen.semantics import Story
 
-COUNTS = {1: (2, 4), 2: (3, 5), 3: (3, 6)}
+COUNTS = {1: (3, 4), 2: (3, 5), 3: (3, 6)}  # at least three: "the smallest", not "the smaller"
 # the smallest number (plain) or its half (even, odd) is chosen first from this range
 BASES = {1: (1, 30), 2: (1, 40), 3: (5, 80)}
 

@@ -34,7 +34,7 @@ def _context(unit: str) -> Callable[[LinearEquationStory, list[Any]], None]:
 class LinearEquationStory(Story):
     title = "Linear equations in stories: fixed fee plus a price per visit"
     lexicons: ClassVar[dict[str, Any]] = {
-        "visit": ("visit",), "km": ("kilometre",), "hour": ("hour",), "game": ("game",),
+        "visit": ("visit",), "km": ("kilometer",), "hour": ("hour",), "game": ("game",),
         "lesson": ("lesson",), "session": ("session",),
     }  # fmt: skip
     answer_unit = "unit"

@@ -140,7 +140,7 @@ class ThinkOfNumber(Story):
         self.let("diff", diff)
         self.let("gap", gap)
         self.step(f"Take {{{small}}} times the number from both sides: {dtext} = {{diff}}.")
-        self.step(f"So {{diff}} times the number equals {gtext} = {{gap}}.")
+        self.step(f"So the number multiplied by {{diff}} equals {gtext} = {{gap}}.")  # "1 times"
         self.step("{gap} / {diff} = {number}")
         self.step("The number was {number}.")
         return self.number_q

@@ -18,15 +18,15 @@ def _q(name: str) -> Any:
 class VolumeBoxes(Story):
     title = "Volume of boxes and tanks: cubes that fit, time to fill"
     lexicons: ClassVar[dict[str, Any]] = {
-        "small_box": ("gift box", "pencil box", "jewellery box", "trinket box", "tea box",
+        "small_box": ("gift box", "pencil box", "jewelry box", "trinket box", "tea box",
                       "button box", "crayon box", "soap box"),
         "box": ("box", "crate", "shoebox", "gift box", "toy chest", "storage box",
                 "wooden crate", "cardboard box", "tool case"),
         "tank": ("fish tank", "water tank", "glass tank", "storage tank", "water trough"),
-        "CC": ("cubic centimetre",),
+        "CC": ("cubic centimeter",),
         "CUBES": ("cube",),
         "MINUTES": ("minute",),
-        "litre": ("litre",),
+        "liter": ("liter",),
     }  # fmt: skip
     answer_unit = "unit"
     # generated answers are whole; a time to fill may be any positive number (this
@@ -70,7 +70,7 @@ class VolumeBoxes(Story):
         length, width, height = self.tokens(c)
         ln = self.number(length, 40, 100, step=10, name="length")
         wd = self.number(width, 20, 50, step=10, name="width")
-        # chosen first: the minutes to fill; the depth follows (1 litre = 1000 cm^3)
+        # chosen first: the minutes to fill; the depth follows (1 liter = 1000 cm^3)
         minutes = self.unknown("fill_minutes", 4, 40)
         depth = self.result(height, 1000 * _q("rate") * minutes / (ln * wd), name="height", hi=80)
         self.let("depth_over", depth - 19)  # at least 20 cm deep
@@ -79,7 +79,7 @@ class VolumeBoxes(Story):
         (tok,) = self.tokens(c)
         (unit,) = self.tokens(c, "LITRES")
         r = self.number(tok, 2, 12, name="rate")
-        self.noun(unit, "litre", r)
+        self.noun(unit, "liter", r)
 
     def ask_volume(self, c: list[Any]) -> None:
         return None
@@ -92,7 +92,7 @@ class VolumeBoxes(Story):
         volume = self.let("volume", _q("length") * _q("width") * _q("height"))
         self.step("Volume = length x width x height.")
         self.step("{length} x {width} x {height} = {volume}")
-        self.step("The volume is {volume} cubic centimetres.")
+        self.step("The volume is {volume} cubic centimeters.")
         return volume
 
     def level2(self, c: list[Any]) -> Any:
@@ -109,9 +109,9 @@ class VolumeBoxes(Story):
     def level3(self, c: list[Any]) -> Any:
         volume = self.let("volume", _q("length") * _q("width") * _q("height"))
         self.step("{length} x {width} x {height} = {volume}")
-        litres = self.let("litres", volume / 1000, domain="rational")
-        self.step("1 litre is 1000 cubic centimetres, so {volume} / 1000 = {litres} litres.")
-        minutes = self.let("minutes", litres / _q("rate"), domain="rational")
-        self.step("{litres} / {rate} = {minutes}")
+        liters = self.let("liters", volume / 1000, domain="rational")
+        self.step("1 liter is 1000 cubic centimeters, so {volume} / 1000 = {liters} liters.")
+        minutes = self.let("minutes", liters / _q("rate"), domain="rational")
+        self.step("{liters} / {rate} = {minutes}")
         self.step("It takes {minutes} minutes to fill.")
         return minutes

@@ -30,6 +30,7 @@ class TimeElapsed(Story):
     def __init__(self, level: int = 1) -> None:
         super().__init__(level)
         self.times: dict[str, tuple[Any, Any]] = {}  # "s"/"e" -> (hour, minute)
+        self.oclock: dict[str, bool] = {}  # "s"/"e" -> written as "7 o'clock"
         self.dur: Any = None
         self.brk: Any = None
         self.dur_steps: list[str] = []
@@ -67,8 +68,9 @@ class TimeElapsed(Story):
         (clk,) = [x for x in c if isinstance(x, _Clock)]
         hour_tok = clk.toks[-1]
         adj = 1 if clk.kind in ("qto", "to") else 0  # "quarter to 4" is 45 minutes past 3
-        if tag == "s":
-            h = self.number(hour_tok, 2 + adj, 10 + adj, name="s_h")
+        if tag == "s":  # left vague: "at half past a certain hour" ("... o'clock": not)
+            vague = None if clk.kind == "oclock" else "a certain hour"
+            h = self.number(hour_tok, 2 + adj, 10 + adj, name="s_h", vague=vague)
         else:
             lo, hi = {1: (0, 1), 2: (1, 2), 3: (1, 3)}[self.level]
             over = self.unknown("hours_over", lo, hi)
@@ -81,6 +83,7 @@ class TimeElapsed(Story):
             m = self.number(clk.toks[0], 5, 25, step=5, name=f"{tag}_m")
             minute = self.let(f"{tag}_min", m if clk.kind == "past" else 60 - m)
         self.times[tag] = (hour, minute)
+        self.oclock[tag] = clk.kind == "oclock"
 
     # -- sentences ----------------------------------------------------------------------
 
@@ -138,9 +141,15 @@ class TimeElapsed(Story):
 
     # -- levels -------------------------------------------------------------------------
 
+    def _at(self, tag: str) -> str:
+        """When a clock time is, in a step: "at 7 o'clock", not "at 0 minutes past 7"."""
+        if self.oclock[tag]:
+            return f"at {{{tag}_hour}} o'clock"
+        return f"at {{{tag}_min}} minutes past {{{tag}_hour}}"
+
     def _solve_end(self, end_hour: Any) -> Any:
         hour, minute = self.times["s"]
-        self.step("The {event} starts at {s_min} minutes past {s_hour}.")
+        self.step(f"The {{event}} starts {self._at('s')}.")
         for text in self.dur_steps:
             self.step(text)
         span = self.dur
@@ -161,8 +170,8 @@ class TimeElapsed(Story):
 
     def _solve_dur(self) -> Any:
         (sh, sm), (eh, em) = self.times["s"], self.times["e"]
-        self.step("It starts at {s_min} minutes past {s_hour}.")
-        self.step("It ends at {e_min} minutes past {e_hour}.")
+        self.step(f"It starts {self._at('s')}.")
+        self.step(f"It ends {self._at('e')}.")
         elapsed = self.let("elapsed", 60 * (eh - sh) + em - sm)
         least = {1: 10, 2: 50, 3: 60}[self.level]
         self.let("elapsed_over", elapsed - least + 1)  # it lasts at least that long

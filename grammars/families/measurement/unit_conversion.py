@@ -49,7 +49,7 @@ def _kit(pair: str, kind: str) -> Callable[[UnitConversion, list[Any]], _Amount]
 
 
 class UnitConversion(Story):
-    title = "Unit conversion: metres, kilograms, litres, hours and feet"
+    title = "Unit conversion: meters, kilograms, liters, hours and feet"
     lexicons: ClassVar[dict[str, Any]] = {
         "stuff_m": ("ribbon", "rope", "string", "wire", "fabric", "yarn", "garden hose",
                     "fairy lights"),
@@ -61,21 +61,21 @@ class UnitConversion(Story):
                     "a science project", "a painting", "a model boat"),
         "stuff_ft": ("rope", "wire", "fencing", "garden hose", "pipe", "chain", "ribbon",
                      "string"),
-        "big_m": ("metre",), "small_m": ("centimetre",),
+        "big_m": ("meter",), "small_m": ("centimeter",),
         "big_kg": ("kilogram",), "small_kg": ("gram",),
-        "big_l": ("litre",), "small_l": ("millilitre",),
+        "big_l": ("liter",), "small_l": ("milliliter",),
         "big_h": ("hour",), "small_h": ("minute",),
         "big_ft": ("foot",), "small_ft": ("inch",),
         # the unit the question asks for (its own lexicons: a role draws distinct words)
-        "target_CM": ("centimetre",), "target_MIN": ("minute",), "target_INCH": ("inch",),
-        "target_KG": ("kilogram",), "target_L": ("litre",),
+        "target_CM": ("centimeter",), "target_MIN": ("minute",), "target_INCH": ("inch",),
+        "target_KG": ("kilogram",), "target_L": ("liter",),
         # verbs after a name (after a pronoun they agree with it)
         **{f"GET{i}": ("buys", "uses", "orders", "gets") for i in (1, 2, 3)},
         **{f"SPEND{i}": ("spends",) for i in (1, 2, 3)},
     }  # fmt: skip
     answer_unit = "target"
     # answers are whole by construction; any positive number is a valid answer to a
-    # question whose grams (or millilitres) were left vague
+    # question whose grams (or milliliters) were left vague
     answer_domain = "rational"
 
     def __init__(self, level: int = 1) -> None:
@@ -116,14 +116,14 @@ class UnitConversion(Story):
             lo, hi = p["l2"] if kind == "x" else p["second"]
             out.big = self.number(nums[0], lo, hi, name=f"big{i}")
             out.small = self._small(nums[1], p["part"], f"small{i}")
-        elif kind == "s":  # grams or millilitres to be written in the larger unit
+        elif kind == "s":  # grams or milliliters to be written in the larger unit
             if self.level == 1:
                 out.small = self.number(nums[0], 2000, 9000, step=1000, name=f"small{i}")
             else:
                 out.small = self.number(nums[0], 100, 1900, step=100, name=f"small{i}")
-        elif pair not in UP:  # "another 85 centimetres"
+        elif pair not in UP:  # "another 85 centimeters"
             out.small = self._small(nums[0], p["lone"], f"small{i}")
-        else:  # the last grams or millilitres make the total whole
+        else:  # the last grams or milliliters make the total whole
             prev = self.amounts[-1].small
             whole = self.unknown("whole", 2, 4) if self.level == 2 else 1
             out.small = self.result(nums[0], whole * p["factor"] - prev, name=f"small{i}")

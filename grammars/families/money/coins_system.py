@@ -65,7 +65,8 @@ class CoinsSystem(Story):
         # answer in eighths, which gramgen.family._mentions cannot write in cents).
         choice = self.unknown("choice", 0, 1)
         if bills:
-            v1 = self.number(small, 10, 20, step=10, name="v1", style="money")
+            # the bills of the smaller value come first: left vague, "smaller bills"
+            v1 = self.number(small, 10, 20, step=10, name="v1", style="money", vague="smaller")
             v2 = self.result(large, 20 + 30 * choice, name="v2", style="money")  # $20 or $50
             lo, hi = (3, 40) if big else (2, 25)
         else:
@@ -78,7 +79,7 @@ class CoinsSystem(Story):
         self.result(count[0], n1 + n2, name="n_total")
         if bills:
             self.result(value[0], v1 * n1 + v2 * n2, name="value", style="money")
-            unit, each, cur = "bills", "bill", "$"
+            unit, each = "bills", "bill"
             self.let("low", v1 * (n1 + n2))
             self.let("extra", v2 * n2 - v1 * n2)
             total = "{value}"
@@ -87,25 +88,26 @@ class CoinsSystem(Story):
             value_sym = self.result(
                 value[0], worth_c, name="value", style="cents", domain="rational"
             )
-            unit, each, cur = "coins", "coin", ""
+            unit, each = "coins", "coin"
             self.let("cents", 100 * value_sym)
             self.step("{value} is {cents} cents.")
             self.let("low", v1 * (n1 + n2))
             self.let("extra", v2 * n2 - v1 * n2)
             total = "{cents}"
         self.let("diff", v2 - v1)
-        worth = "{v1}" if bills else "{v1} cents"
-        worth2 = "{v2}" if bills else "{v2} cents"
-        cents = "" if bills else " cents"
+
+        def amount(q: str) -> str:  # money grouped in thousands ($1,540), or cents
+            return f"{{{q}:money}}" if bills else f"{{{q}}} cents"
+
+        worth, worth2 = amount("v1"), amount("v2")
         self.step(
             f"If all {{n_total}} {unit} were worth {worth}, they would be worth "
-            f"{{n_total}} x {{v1}} = {cur}{{low}}{cents}."
+            f"{{n_total}} x {{v1}} = {amount('low')}."
         )
+        low = "{low:money}" if bills else "{low}"
+        self.step(f"The real total is {total} - {low} = {amount('extra')} more than that.")
         self.step(
-            f"The real total is {total} - {cur}{{low}} = {cur}{{extra}}{cents} more than that."
-        )
-        self.step(
-            f"Each {each} worth {worth2} adds {{v2}} - {{v1}} = {cur}{{diff}}{cents}, so "
+            f"Each {each} worth {worth2} adds {{v2}} - {{v1}} = {amount('diff')}, so "
             f"{{extra}} / {{diff}} = {{n2}} {unit} are worth {worth2}."
         )
         self.step(f"The other {{n_total}} - {{n2}} = {{n1}} {unit} are worth {worth}.")

@@ -93,7 +93,7 @@ class ShoppingTrip(Story):
         costs = []
         for k, (qty, price) in enumerate(buys, 1):
             costs.append(self.let(f"cost{k}", qty * price, domain="rational"))
-            self.step(f"{{i{k}}}: {{q{k}}} x {{p{k}}} = {{cost{k}}}")
+            self.step(f"{{q{k}}} {{i{k}}} cost {{q{k}}} x {{p{k}}} = {{cost{k}}}")
         if len(costs) == 1:
             return costs[0]
         total = self.let("total", costs[0] + costs[1], domain="rational")

@@ -56,7 +56,7 @@ class EqualGroups(Story):
         n = self.number(split_tok, *groups, name="groups")
         self.result(total_tok, n * k, name="total")
         self.step(
-            "{total} {thing} shared equally into {groups} {cont}: {total} / {groups} = {each}"
+            "{total} {thing} shared equally among {groups} {cont}: {total} / {groups} = {each}"
         )
         return k
 

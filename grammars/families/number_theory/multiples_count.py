@@ -83,13 +83,13 @@ class MultiplesCount(Story):
         self.let(f"top_{name}", sympy.Symbol(k_name, real=True) * count, domain="nonnegative")
         self.step(
             f"The largest multiple of {{{k_name}}} up to {label} is "
-            f"{{{k_name}}} x {{{name}}} = {{top_{name}}}, so there are {{{name}}} of them."
+            f"{{{k_name}}} x {{{name}}} = {{top_{name}}}, so the count is {{{name}}}."
         )
         return count
 
     def level1(self, c: list[Any]) -> Any:
         got = self._upto(_q("total"), _q("k"), "stickers", "{total}")
-        self.step("So {stickers} {thing} get a sticker.")
+        self.step("So the number of {thing} with a sticker is {stickers}.")  # may be 1
         return got
 
     def level2(self, c: list[Any]) -> Any:
@@ -100,7 +100,7 @@ class MultiplesCount(Story):
         below = self._upto(_q("first") - 1, k, "below_first", "{before}")
         got = self.let("stickers", upto - below)
         self.step("{upto_last} - {below_first} = {stickers}")
-        self.step("So {stickers} {thing} get a sticker.")
+        self.step("So the number of {thing} with a sticker is {stickers}.")
         return got
 
     def level3(self, c: list[Any]) -> Any:
@@ -116,14 +116,14 @@ class MultiplesCount(Story):
         )
         both = self._upto(n, step, "both", "{total}", "both_step")
         if c[-1] == "both":
-            self.step("So {both} {thing} get both stickers.")
+            self.step("So the number of {thing} with both stickers is {both}.")
             return both
         either = self.let("either", red + blue - both)
         self.step("{red} + {blue} - {both} = {either}")
         if c[-1] == "either":
-            self.step("So {either} {thing} get at least one sticker.")
+            self.step("So the number of {thing} with at least one sticker is {either}.")
             return either
         neither = self.let("neither", n - either)
         self.step("{total} - {either} = {neither}")
-        self.step("So {neither} {thing} get no sticker.")
+        self.step("So the number of {thing} with no sticker is {neither}.")
         return neither

@@ -93,29 +93,27 @@ class Remainders(Story):
         full = self.let("full", sympy.floor(n / size))
         packed = self.let("packed", size * full)
         left = self.let("left", n - packed, domain="nonnegative")
-        self.step(
-            "Each {box:1} holds {size}; fill as many as possible: "
-            "{size} x {full} = {packed} {thing} go into {full} full {box}."
-        )
-        self.step(f"{count} - {{packed}} = {{left}} {{thing}} are left over.")
+        # the counts written here may be 1 or 0: no noun follows them ("1 full boxes")
+        self.step("Each {box:1} holds {size}; fill as many as you can: {size} x {full} = {packed}.")
+        self.step(f"That leaves {count} - {{packed}} = {{left}} over.")
         kind = c[-1]
         if kind == "left":
-            self.step("So {left} {thing} are left.")
+            self.step("So the number left over is {left}.")
             return left
         if kind == "full":
-            self.step("So there are {full} full {box}.")
+            self.step("So the number of full {box} is {full}.")
             return full
         if kind == "needed":
             # the number of boxes n / size rounded up (written with floor: n and size
             # are whole)
             needed = self.let("needed", sympy.floor((n + size - 1) / size))
             self.step("The leftovers (if any) need one more {box:1}.")
-            self.step("So {needed} {box} are needed.")
+            self.step("So the number of {box} needed is {needed}.")
             return needed
         self.let("some_left", left)  # a last box that is started but not full
         tofill = self.let("tofill", size - left)
         self.step("{size} - {left} = {tofill}")
-        self.step("So {tofill} more {thing} would fill the last {box:1}.")
+        self.step("So {tofill} more would fill the last {box:1}.")
         return tofill
 
     level2 = level3 = level1

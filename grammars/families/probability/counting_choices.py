@@ -103,7 +103,7 @@ class CountingChoices(Story):
         self.let("less", n - 1)
         pairs = self.let("pairs", n * (n - 1) / 2)
         self.step("Two different {k1} out of {n1}: {n1} x {less} / 2 = {pairs} pairs")
-        self.step("(each pair is counted twice in {n1} x {less}, so we halve it).")
+        self.step("Each pair is counted twice in {n1} x {less}, so we halve it.")
         total = self.let("total", pairs * m)
         self.step("Each pair goes with one of {n2} {k2}: {pairs} x {n2} = {total}")
         self.step("There are {total} different ways to choose.")

@@ -1,4 +1,4 @@
-"""Simple probability: the chance of a colour when picking objects or spinning a spinner."""
+"""Simple probability: the chance of a color when picking objects or spinning a spinner."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ class SimpleProbability(Story):
     )
     title = "Simple probability: one pick, either/not, and two picks with or without replacement"
     lexicons: ClassVar[dict[str, Any]] = {
-        "colour": ("red", "blue", "green", "yellow", "white", "black", "purple", "brown",
+        "color": ("red", "blue", "green", "yellow", "white", "black", "purple", "brown",
                    "pink"),
         "thing": ("marble", "bead", "ball", "button", "counter", "cube", "token", "card",
                   "tile"),
@@ -34,13 +34,13 @@ class SimpleProbability(Story):
         return self.word(tok, "box")
 
     def COLOR(self, tok: Token) -> str:
-        return self.word(tok, "c1", lexicon="colour")
+        return self.word(tok, "c1", lexicon="color")
 
     def COLOR2(self, tok: Token) -> str:
-        return self.word(tok, "c2", lexicon="colour")
+        return self.word(tok, "c2", lexicon="color")
 
     def COLOR3(self, tok: Token) -> str:
-        return self.word(tok, "c3", lexicon="colour")
+        return self.word(tok, "c3", lexicon="color")
 
     def THING(self, tok: Token) -> str:
         return self.noun(tok, "thing", 2)
@@ -57,11 +57,11 @@ class SimpleProbability(Story):
     # the last step cannot handle eighths. The last count the text states is the rest.
 
     def _counts(self, c: list[Any], lo: int, hi: int, span: tuple[int, int, int]) -> list[Any]:
-        """The count before each colour, in the order of the colours (c1, c2, c3)."""
+        """The count before each color, in the order of the colors (c1, c2, c3)."""
         tokens = {}
         for i, x in enumerate(c):
             if isinstance(x, Token) and x.type == "NUM":
-                tokens[int(c[i + 1][1])] = x  # the colour role that follows: c1, c2 or c3
+                tokens[int(c[i + 1][1])] = x  # the color role that follows: c1, c2 or c3
         self.order = list(tokens)  # as the text lists them
         mult, hlo, hhi = span
         half = self.unknown("half", hlo, hhi)
@@ -72,7 +72,7 @@ class SimpleProbability(Story):
         found = {k: self.number(tokens[k], lo, hi, name=f"n{k}") for k in self.order[:-1]}
         k = self.order[-1]
         found[k] = self.result(tokens[k], self.total - sum(found.values()), name=f"n{k}")
-        self.let("spare", found[k] - 1)  # at least two of every colour
+        self.let("spare", found[k] - 1)  # at least two of every color
         return [found[k] for k in sorted(found)]
 
     order: ClassVar[list[int]] = []
@@ -93,7 +93,7 @@ class SimpleProbability(Story):
         self.let("groups", (self.total - 1) / 2)
         n1 = self.number(part, 2, 11, name="n1")
         n2 = self.let("n2", self.total - n1)  # the rest
-        self.let("spare", n2 - 1)  # at least two sections of each colour
+        self.let("spare", n2 - 1)  # at least two sections of each color
         return [n1, n2]
 
     def other(self, c: list[Any]) -> None:

@@ -84,6 +84,7 @@ class RatioShare(Story):
         parts = self.let("parts", sum(terms))
         self.step(" + ".join(f"{{{t}}}" for t in terms) + " = {parts} parts in all.")
         each = self.let("each", total / parts)
+        self.let("each_check", each - 1)  # at least 2 in a part ("1 marbles" is wrong)
         self.step("One part is {total} / {parts} = {each} {thing}.")
         return each
 
@@ -113,7 +114,7 @@ class RatioShare(Story):
         return self._two(c, 100, 500)
 
     def level3(self, c: list[Any]) -> Any:
-        tok, _, toks, ask = c
+        tok, toks, _, ask = c
         terms = self._terms(toks)
         each = self._each(tok, terms, 60, 400)
         return self._share(each, terms["abc".index(ask)], ask)

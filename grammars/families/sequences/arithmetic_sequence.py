@@ -140,30 +140,34 @@ class ArithmeticSequence(Story):
 
     def level1(self, c: list[Any]) -> Any:
         first, diff, (kind, n) = c[0], c[1], c[-1]
-        m = "$" if self.story == "save" else ""
+        save = self.story == "save"
+
+        def v(q: str) -> str:  # dollars grouped in thousands ($1,250) when saving
+            return f"{{{q}:money}}" if save else f"{{{q}:int}}"
+
         if self.level == 3:
-            self.step(f"The step is {m}{{second:int}} - {m}{{first:int}} = {m}{{diff}}.")
+            self.step(f"The step is {v('second')} - {v('first')} = {v('diff')}.")
         gaps = self.let("gaps", n - 1)
         inc = self.let("inc", gaps * diff)
         last = self.let("last", first + inc)
-        where = "week" if self.story == "save" else "row"
+        where = "week" if save else "row"
         self.step(f"From {where} 1 to {where} {{n}} there are {{n}} - 1 = {{gaps}} steps.")
-        self.step(f"{{gaps}} x {m}{{diff:int}} = {m}{{inc}}")
-        self.step(f"{where.capitalize()} {{n}}: {m}{{first:int}} + {m}{{inc}} = {m}{{last}}")
+        self.step(f"{{gaps}} x {v('diff')} = {v('inc')}")
+        self.step(f"{where.capitalize()} {{n}}: {v('first')} + {v('inc')} = {v('last')}")
         if kind == "term":
-            if self.story == "save":
-                self.step("{p} saves ${last} in week {n}.")
+            if save:
+                self.step("{p} saves {last:money} in week {n}.")
             else:
                 self.step("Row {n} has {last} {unit}.")
             return last
         pair = self.let("pair", first + last)
         double = self.let("double", pair * n)
         total = self.let("total", double / 2, hi=1000)  # gramgen words-style limit
-        self.step(f"First plus last: {m}{{first:int}} + {m}{{last}} = {m}{{pair}}")
-        self.step(f"{m}{{pair}} x {{n}} = {m}{{double}}, and half of it is {m}{{double}} / 2 = "
-                  f"{m}{{total}}")  # fmt: skip
-        if self.story == "save":
-            self.step("In {n} weeks {p} saves ${total} in all.")
+        self.step(f"First plus last: {v('first')} + {v('last')} = {v('pair')}")
+        self.step(f"{v('pair')} x {{n}} = {v('double')}; half of that is {v('double')} / 2 = "
+                  f"{v('total')}")  # fmt: skip
+        if save:
+            self.step("In {n} weeks {p} saves {total:money} in all.")
         else:
             self.step("The first {n} rows have {total} {unit} in all.")
         return total

@@ -8,7 +8,7 @@ from lark import Token
 
 from gramgen.semantics import Story
 
-# the anchor (a stated number chosen freely) and the gaps between neighbours in order
+# the anchor (a stated number chosen freely) and the gaps between neighbors in order
 ANCHOR = {1: (15, 40), 2: (20, 60), 3: (40, 120)}
 GAP = {1: (1, 8), 2: (1, 12), 3: (2, 20)}
 
