@@ -715,18 +715,12 @@ def bench_gramgen(subject: Subject, opts: Options) -> list[Result]:
         __slots__ = ()  # a subclass: Engine.derive interprets, with the same choices
 
     def derive_general(keep: Keep) -> Callable[[int], Batch]:
-        chooser = GeneralChooser(eng, random.Random(1))
-        derive = eng.derive
+        return derive_only(keep, GeneralChooser)
 
-        def step(k: int) -> Batch:
-            for _ in range(k):
-                derive(start, chooser, max_size)
-            return Batch(k, None)
-
-        return step
-
-    def derive_only(keep: Keep) -> Callable[[int], Batch]:
-        chooser = RandomChooser(eng, random.Random(1))
+    def derive_only(
+        keep: Keep, chooser_class: type[RandomChooser] = RandomChooser
+    ) -> Callable[[int], Batch]:
+        chooser = chooser_class(eng, random.Random(1))
         derive = eng.derive
 
         def step(k: int) -> Batch:

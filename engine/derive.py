@@ -691,17 +691,14 @@ class _Compiler:
                 self.construct(s, out, 0, tail=False)
                 self.stack = outer
                 body = self.rec_bodies[key] = _Body(out.lines, out.indent, out.loops)
-            if (
-                len(body.lines) > _REC_LINES
-                or indent + body.indent > _MAX_INDENT
-                or loops + body.loops > _MAX_LOOPS
-            ):
-                return self.call(s, indent)
-            pad = "    " * indent
-            return [pad + line for line in body.lines]
-        body = self.body(s)
+            return self.place(s, body, indent, loops, _REC_LINES)
+        return self.place(s, self.body(s), indent, loops, _INLINE_LINES)
+
+    def place(self, s: int, body: _Body, indent: int, loops: int, most: int) -> list[str]:
+        """``body`` written out at ``indent``, or a call of ``s``'s function when it
+        is longer than ``most`` lines or would nest too deep."""
         if (
-            len(body.lines) > _INLINE_LINES
+            len(body.lines) > most
             or indent + body.indent > _MAX_INDENT
             or loops + body.loops > _MAX_LOOPS
         ):
