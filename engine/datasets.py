@@ -686,7 +686,7 @@ def set_coverage(
     bundled = bundled_families()
     cache: dict[str, Family] = {}
     fams: dict[str, Family] = dict(given)
-    structures: Counter[tuple[str, int, tuple[int, ...]]] = Counter()
+    structures: dict[tuple[str, int], Counter[tuple[int, ...]]] = {}  # (family, level)
     first: dict[tuple[str, int, tuple[int, ...]], str] = {}  # where each structure is first
     changed: set[str] = set()
     total = 0
@@ -721,9 +721,9 @@ def set_coverage(
                     f"{where}: difficulty {rec.get('difficulty')!r} is not a level of family "
                     f"{name!r} (1..{fam.levels})"
                 )
-            key = (name, level, tuple(prov["path"]))
-            structures[key] += 1
-            first.setdefault(key, f"{where}: record {rec.get('id')!r}")
+            path = tuple(prov["path"])
+            structures.setdefault((name, level), Counter())[path] += 1
+            first.setdefault((name, level, path), f"{where}: record {rec.get('id')!r}")
     rows = []
     for name, fam in sorted(fams.items()):
         want = sorted(set(levels)) if levels else list(range(1, fam.levels + 1))
@@ -741,11 +741,8 @@ def set_coverage(
             cov = Coverage(lv.sampler, k=())
             covs.append(cov)
             universe.update(dict.fromkeys(cov.universe(_SET_KINDS)))
-            for key, count in structures.items():
-                fname, flevel, path = key
-                if fname != name or flevel != level:
-                    continue
-                d = _replay(lv, path, first[key])
+            for path, count in structures.get((name, level), Counter()).items():
+                d = _replay(lv, path, first[name, level, path])
                 hits.update({i: c * count for i, c in cov.items_of(d).items()})
                 records += count
         describe = covs[0]

@@ -130,7 +130,9 @@ class _Entry:
     # each step template split into text and {field[:spec]} parts, once
     step_parts: list[list[tuple[str, str, str]]] = field(default_factory=list)
     # tokens outside the slots whose text varies (e.g. "has" | "owns"), and the
-    # separators for each combination of their texts
+    # separators for each combination of their texts' first and last characters
+    # (spacing depends only on the edges; fill-ins are checked to be tokens of their
+    # terminals, so the slots' texts do not change it)
     varying: tuple[int, ...] = ()
     separators: dict[tuple[str, ...], list[str]] = field(default_factory=dict)
 
@@ -141,7 +143,6 @@ class _Level:
     number: int
     sampler: Sampler
     entries: dict[tuple[int, ...], _Entry] = field(default_factory=dict)
-    templates: dict[tuple[Any, ...], list[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -434,9 +435,11 @@ class Family:
         }
         if unsolvable:
             return self._unsolvable(lv, entry, d, tokens, record, rng)
-        seps = entry.separators.get(tuple([tokens[i][1] for i in entry.varying]))
+        edges = tuple([tokens[i][1][:1] + tokens[i][1][-1:] for i in entry.varying])
+        seps = entry.separators.get(edges)
         if seps is None:
-            seps = self._separators(lv, entry, d, tokens)
+            seps = entry.separators[edges] = lv.sampler.renderer.separators(tokens)
+            self.stats.templates += 1
         record["question"] = "".join([sp + t for sp, (_, t) in zip(seps, tokens, strict=True)])
         answer = values["answer"]
         record.update(_answer_fields(answer, self.actions.answer_style))
@@ -456,25 +459,6 @@ class Family:
                 solved.traced = True
             entry.verified = True
         return record
-
-    def _separators(
-        self, lv: _Level, entry: _Entry, d: Derivation, tokens: Sequence[tuple[int, str]]
-    ) -> list[str]:
-        """What goes before each token. It depends on the texts' edges; fill-ins are
-        checked to be tokens of their terminals, and a terminal's own texts do not
-        change the structure, so it is computed once per structure and the edges of
-        the texts outside the slots; kept on the entry by the texts that vary."""
-        slots = entry.slot_index
-        key = (
-            tuple(d.path),
-            *(t[:1] + t[-1:] for i, (_, t) in enumerate(tokens) if i not in slots),
-        )
-        seps = lv.templates.get(key)
-        if seps is None:
-            seps = lv.templates[key] = lv.sampler.renderer.separators(tokens)
-            self.stats.templates += 1
-        entry.separators[tuple([tokens[i][1] for i in entry.varying])] = seps
-        return seps
 
     def _rejected(self, reason: str) -> Rejected:
         self.stats.rejected[reason_shape(reason)] += 1
