@@ -441,8 +441,7 @@ def _lexicon_uses(
             if tuple(d.path) not in seen:
                 seen.add(tuple(d.path))
                 try:
-                    root = lv.sampler.engine.tree(d)
-                    model = fam._transform(level, d, lv, root).model
+                    model = fam.model(level, d)
                 except GramgenError:
                     continue
                 roles: dict[str, set[str]] = {}

@@ -20,6 +20,7 @@ be tokens of their terminals, and every instance is checked exactly.
 from __future__ import annotations
 
 import contextlib
+import copy
 import fnmatch
 import functools
 import hashlib
@@ -39,7 +40,7 @@ from typing import Any
 from lark.exceptions import VisitError
 
 from ._inflect import engine as inflect_engine
-from .derive import Derivation, Node, RandomChooser, item_seed
+from .derive import Derivation, RandomChooser, item_seed
 from .errors import GramgenError, GrammarError, InvalidArgument, SemanticError
 from .grammar import Grammar
 from .parse import DerivationParser, ParseFailed
@@ -54,7 +55,7 @@ from .semantics import (
     load_lexicon,
     parse_number,
 )
-from .trees import transform
+from .trees import transform, view
 
 __all__ = [
     "Family",
@@ -142,7 +143,10 @@ class _Level:
     name: str
     number: int
     sampler: Sampler
-    entries: dict[tuple[int, ...], _Entry] = field(default_factory=dict)
+    entries: dict[tuple[int, ...], _Entry] = field(default_factory=dict)  # by path
+    # by what the actions see (trees.view): their model, solved, with slots in the
+    # order of the tokens handed to them
+    views: dict[tuple[int, ...], _Entry] = field(default_factory=dict)
 
 
 @dataclass
@@ -243,10 +247,10 @@ class Family:
             )
         return lv
 
-    def _transform(self, level: int, d: Derivation, lv: _Level, root: Node) -> Semantics:
+    def _transform(self, level: int, d: Derivation, lv: _Level) -> Semantics:
         actions = self.actions(level)
         try:
-            answer = transform(lv.sampler, d, actions, root)
+            answer = transform(lv.sampler, d, actions)
         except VisitError as err:
             text = " ".join(t for _, t in d.tokens if t)
             raise SemanticError(
@@ -263,46 +267,84 @@ class Family:
         actions.model.answer = answer
         return actions
 
+    def model(self, level: int, derivation: Derivation) -> Model:
+        """The model the actions build for ``derivation`` of ``level``, run afresh
+        (slot indices are positions in ``derivation.tokens``)."""
+        lv = self._level(level)
+        return self._transform(level, derivation, lv).model
+
     def _entry(self, lv: _Level, d: Derivation) -> _Entry:
         key = tuple(d.path)
         entry = lv.entries.get(key)
         if entry is None:
-            root = lv.sampler.engine.tree(d)
-            model = self._transform(lv.number, d, lv, root).model
-            entry = _Entry(model)
-            entry.choices = frozenset(
-                (lv.number, n.sym, n.choice) for n in root.walk() if n.choice >= 0
-            )
-            entry.numbers = [s for s in model.slots if s.kind == "number"]
-            entry.others = sorted(
-                (s for s in model.slots if s.kind != "number"), key=lambda s: s.index
-            )
-            entry.slot_index = frozenset(s.index for s in model.slots)
-            entry.styles = {s.name: s.style for s in entry.numbers}
-            entry.step_parts = [_template_parts(t) for t in model.steps]
-            const = lv.sampler.engine.term_const
-            entry.varying = tuple(
-                i
-                for i, (sym, _) in enumerate(d.tokens)
-                if i not in entry.slot_index and const[sym] is None
-            )
-            m = model
-            meaning = (tuple(m.relations), m.answer, tuple(m.free.items()),
-                       tuple(m.domains.items()), tuple(m.written), tuple(m.unknowns))  # fmt: skip
-            solved = self._solved.get(meaning)
-            if solved is None:  # structures that mean the same are solved once
-                try:
-                    self._solve(entry)
-                except GramgenError as err:
-                    entry.error = str(err)
-                self._solved[meaning] = entry
-                entry.meaning = entry
-            else:
-                entry.meaning = solved
-                entry.construct, entry.error = solved.construct, solved.error
-                entry.check_skeleton = solved.check_skeleton
-                entry.trace_lines, entry.trace_kind = solved.trace_lines, solved.trace_kind
-            lv.entries[key] = entry
+            shape, kept, choices = view(lv.sampler, d)
+            base = lv.views.get(shape)
+            if base is None:
+                base = lv.views[shape] = self._base(lv, d, kept)
+            entry = lv.entries[key] = self._instance(lv, base, d, kept, choices)
+        return entry
+
+    def _base(self, lv: _Level, d: Derivation, kept: Sequence[int]) -> _Entry:
+        """The entry of every derivation the actions see as they see ``d`` (the same
+        nodes and kept tokens; only filtered-out literals differ): the actions run
+        once, their slots indexed by the order of the tokens they were handed."""
+        model = self.model(lv.number, d)
+        order = {t: k for k, t in enumerate(kept)}
+        for slot in model.slots:
+            k = order.get(slot.index)
+            if k is None:
+                raise SemanticError(
+                    f"{self.path.name}: a slot is bound to token {slot.index} "
+                    f"({d.tokens[slot.index][1]!r}), which no action was handed"
+                )
+            slot.index = k
+        entry = _Entry(model)
+        entry.styles = {s.name: s.style for s in model.slots if s.kind == "number"}
+        entry.step_parts = [_template_parts(t) for t in model.steps]
+        m = model
+        meaning = (tuple(m.relations), m.answer, tuple(m.free.items()),
+                   tuple(m.domains.items()), tuple(m.written), tuple(m.unknowns))  # fmt: skip
+        solved = self._solved.get(meaning)
+        if solved is None:  # structures that mean the same are solved once
+            try:
+                self._solve(entry)
+            except GramgenError as err:
+                entry.error = str(err)
+            self._solved[meaning] = entry
+            entry.meaning = entry
+        else:
+            entry.meaning = solved
+            entry.construct, entry.error = solved.construct, solved.error
+            entry.check_skeleton = solved.check_skeleton
+            entry.trace_lines, entry.trace_kind = solved.trace_lines, solved.trace_kind
+        return entry
+
+    def _instance(
+        self,
+        lv: _Level,
+        base: _Entry,
+        d: Derivation,
+        kept: Sequence[int],
+        choices: Iterable[tuple[int, int]],
+    ) -> _Entry:
+        """``base`` for the derivation ``d``: its slots placed on ``d``'s tokens."""
+        slots = [s.at(kept[s.index]) for s in base.model.slots]
+        entry = copy.copy(base)
+        entry.model = copy.copy(base.model)
+        entry.model.slots = slots
+        entry.separators = {}
+        entry.droppable = None
+        entry.verified = False
+        entry.choices = frozenset((lv.number, sym, c) for sym, c in choices)
+        entry.numbers = [s for s in slots if s.kind == "number"]
+        entry.others = sorted((s for s in slots if s.kind != "number"), key=lambda s: s.index)
+        entry.slot_index = frozenset(s.index for s in slots)
+        const = lv.sampler.engine.term_const
+        entry.varying = tuple(
+            i
+            for i, (sym, _) in enumerate(d.tokens)
+            if i not in entry.slot_index and const[sym] is None
+        )
         return entry
 
     def _problem(self, m: Model, knowns: Iterable[str], unknowns: Sequence[str]) -> Any:
@@ -438,7 +480,9 @@ class Family:
         edges = tuple([tokens[i][1][:1] + tokens[i][1][-1:] for i in entry.varying])
         seps = entry.separators.get(edges)
         if seps is None:
-            seps = entry.separators[edges] = lv.sampler.renderer.separators(tokens)
+            # the unfilled tokens: a slot's stand-in text is the same for every problem,
+            # so the renderer's verdicts on pairs of tokens are found in its cache
+            seps = entry.separators[edges] = lv.sampler.renderer.separators(d.tokens)
             self.stats.templates += 1
         record["question"] = "".join([sp + t for sp, (_, t) in zip(seps, tokens, strict=True)])
         answer = values["answer"]
@@ -672,6 +716,11 @@ class Family:
         except ParseFailed as err:
             return [f"the question does not parse with {self.relpath}: {err}"]
         entry = self._entry(lv, d)
+        if self.model(level, d) != entry.model:  # the actions, run on this very parse
+            return [
+                "the actions build a different model for this phrasing than for another "
+                "they are handed alike (actions must not depend on a terminal's text)"
+            ]
         if entry.error is not None:
             return [f"the question's structure cannot be solved: {entry.error}"]
         problems: list[str] = []

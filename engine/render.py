@@ -25,6 +25,7 @@ __all__ = ["Renderer"]
 _SEPARATOR_CANDIDATES = (" ", "\n", "\t", "\r\n")
 _CONTEXT = 32  # characters before a token that its lookbehinds may see
 _NO_SPACE_BEFORE = frozenset(".,;:!?)]}%")
+_CLITIC = re.compile(r"['\u2019][a-z]")  # 's, 're, 'll: written onto the word before
 # a lookbehind, a word boundary, or an anchor outside a character class
 _LOOKS_BEHIND = re.compile(r"\(\?<[=!]|\\[bBA]|(?<!\[)\^")
 _PAIR_CACHE_LIMIT = 50_000  # verdicts kept (a few MB); the cache starts over when full
@@ -120,7 +121,7 @@ class Renderer:
 
         ``minimal``: a separator only where two tokens would lex otherwise;
         ``always``: between every two tokens; ``prose``: between words, as
-        English is written (none before ``.,;:!?)]}%`` nor after ``([{$``), and
+        English is written (none before ``.,;:!?)]}%`` or ``'s``, nor after ``([{$``), and
         wherever ``minimal`` needs one.
         """
         toks = self.layout(tokens)
@@ -169,7 +170,9 @@ class Renderer:
                         if len(pair_ok) >= _PAIR_CACHE_LIMIT:
                             pair_ok.clear()
                         pair_ok[key] = cached
-                wanted = prose and not (t[0] in _NO_SPACE_BEFORE or ptext[-1] in _NO_SPACE_AFTER)
+                wanted = prose and not (
+                    t[0] in _NO_SPACE_BEFORE or ptext[-1] in _NO_SPACE_AFTER or _CLITIC.match(t)
+                )
                 if (wanted or not cached) and not (nl is not None and self.type_of[psym] == nl):
                     gap = sep
                     text += sep

@@ -230,6 +230,12 @@ class Slot:
     lexicon: str = ""
     vague: str | None = ""  # numbers: "" worded from context, None never vague, else the phrase
 
+    def at(self, index: int) -> Slot:
+        """This slot on another token."""
+        new = Slot.__new__(Slot)
+        new.__dict__ = {**self.__dict__, "index": index}
+        return new
+
 
 @dataclass
 class Model:

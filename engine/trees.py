@@ -23,11 +23,11 @@ from typing import Any
 from lark import Token, Transformer, Tree
 from lark.visitors import Discard
 
-from .derive import Derivation, Node
+from .derive import Derivation
 from .grammar import Grammar, Kind, Symbol
 from .sample import Sampler
 
-__all__ = ["placeholders", "to_lark", "transform"]
+__all__ = ["placeholders", "to_lark", "transform", "view"]
 
 _Out = list[Any]
 
@@ -51,6 +51,82 @@ class _Shape:
         ]
         self.inner_flag = [self.keep[s.id] or bool(s.inner_kept) for s in syms]
         self.type_of = {s.id: s.terminal for s in syms if s.kind is Kind.TERM}
+        self._views(grammar)
+
+    def _views(self, grammar: Grammar) -> None:
+        """The tables of :func:`view`: ``silent[s]``, whether ``s`` never shows a transformer
+        anything (only filtered-out tokens below it), and ``cls[s][a]``, an id per
+        alternative that is the same for alternatives a transformer sees alike (the same
+        node name, the same kept tokens' types and subtrees, in the same order)."""
+        syms = grammar.symbols
+        placeholders_on = bool(grammar.loaded.lark.options.maybe_placeholders)
+
+        def quiet_child(c: int, flag: bool) -> bool:
+            if syms[c].kind is Kind.TERM:
+                return not (flag or self.keep[c])
+            return silent[c]
+
+        # greatest fixpoint: assume silent, clear what shows something, until stable
+        silent = [s.kind is not Kind.TERM and (s.kind is not Kind.RULE or s.is_group) for s in syms]
+        changed = True
+        while changed:
+            changed = False
+            for s in syms:
+                if not silent[s.id]:
+                    continue
+                if s.kind is Kind.RULE:
+                    quiet = all(
+                        quiet_child(c, f)
+                        for a, flags in zip(s.alts, self.alt_flags[s.id], strict=True)
+                        for c, f in zip(a.items, flags, strict=True)
+                    )
+                else:
+                    quiet = quiet_child(s.inner, self.inner_flag[s.id])
+                    if s.kind is Kind.OPT and s.brackets and placeholders_on:
+                        quiet = quiet and placeholders(grammar, s.inner, s.inner_kept) == 0
+                if not quiet:
+                    silent[s.id] = False
+                    changed = True
+        self.silent = silent
+        ids: dict[Any, int] = {}
+        descs: dict[int, Any] = {}
+
+        def desc(c: int, flag: bool) -> Any:
+            s = syms[c]
+            if s.kind is Kind.TERM:
+                return ("T", self.type_of[c]) if flag or self.keep[c] else None
+            if silent[c]:
+                return None
+            if s.kind is Kind.RULE and not s.is_group:
+                return ("R", c)
+            got = descs.get(c)
+            if got is None:
+                if s.kind is Kind.RULE:
+                    got = ("G", tuple(alt_id(s, i) for i in range(len(s.alts))))
+                else:
+                    seen = placeholders(grammar, s.inner, s.inner_kept) if s.brackets else -1
+                    inner = desc(s.inner, self.inner_flag[c])
+                    got = ("O" if s.kind is Kind.OPT else "P", seen, inner)
+                descs[c] = got
+            return got
+
+        def alt_id(s: Symbol, i: int) -> int:
+            a = s.alts[i]
+            if s.is_group:
+                name: Any = None
+            elif a.alias is not None:
+                name = ("alias", a.alias)
+            else:
+                name = (s.template or s.name, s.expand1)
+            flags = self.alt_flags[s.id][i]
+            children = tuple(
+                d for c, f in zip(a.items, flags, strict=True) if (d := desc(c, f)) is not None
+            )
+            return ids.setdefault((name, children), len(ids))
+
+        self.cls = [
+            [alt_id(s, i) for i in range(len(s.alts))] if s.kind is Kind.RULE else [] for s in syms
+        ]
 
 
 _SHAPES: weakref.WeakKeyDictionary[Grammar, _Shape] = weakref.WeakKeyDictionary()
@@ -93,60 +169,55 @@ def placeholders(grammar: Grammar, sym: int, kept: bool = True) -> int:
     )
 
 
-def to_lark(
-    sampler: Sampler, derivation: Derivation, root: Node | None = None
-) -> Tree[Token] | Token:
+def to_lark(sampler: Sampler, derivation: Derivation) -> Tree[Token] | Token:
     """The derivation as the tree Lark's parser gives for its text.
 
     Each token's ``start_pos`` is its index in ``derivation.tokens``. Like lark,
-    a start rule inlined by ``?`` down to one token gives the token. ``root``:
-    the derivation's tree (:meth:`Engine.tree`) when the caller has it already.
+    a start rule inlined by ``?`` down to one token gives the token.
     """
-    if root is None:
-        root = sampler.engine.tree(derivation)
-    result = _convert(sampler, derivation, root, None)
+    result = _convert(sampler, derivation, None)
     if len(result) == 1 and isinstance(result[0], Tree | Token):
         one: Tree[Token] | Token = result[0]
         return one
-    return Tree(sampler.grammar.symbols[root.sym].name, result)
+    return Tree(sampler.grammar.symbols[derivation.start].name, result)
 
 
-def transform(
-    sampler: Sampler,
-    derivation: Derivation,
-    transformer: Transformer[Any, Any],
-    root: Node | None = None,
-) -> Any:
+def transform(sampler: Sampler, derivation: Derivation, transformer: Transformer[Any, Any]) -> Any:
     """``transformer.transform(to_lark(sampler, derivation))``, in one pass.
 
     Each node is handed to the transformer as soon as its children are done,
     with no intermediate tree (the same calls, in the same order, with the same
     children, as lark's own ``Transformer.transform`` makes).
     """
-    if root is None:
-        root = sampler.engine.tree(derivation)
-    s = sampler.grammar.symbols[root.sym]
-    name = s.alts[root.choice].alias if s.kind is Kind.RULE and root.choice >= 0 else None
+    s = sampler.grammar.symbols[derivation.start]
+    choice = derivation.path[0] if s.kind is Kind.RULE and len(s.alts) > 1 else 0
+    name = s.alts[choice].alias if s.kind is Kind.RULE else None
     if name is None and (s.kind is not Kind.RULE or s.expand1 or (s.template or s.name)[:1] == "_"):
         # a start rule that lark may inline: the tree's own shape decides
-        return transformer.transform(to_lark(sampler, derivation, root))  # type: ignore[arg-type]
-    result = _convert(sampler, derivation, root, transformer)
+        return transformer.transform(to_lark(sampler, derivation))  # type: ignore[arg-type]
+    result = _convert(sampler, derivation, transformer)
     value = result[0]
     return None if value is Discard else value
 
 
 def _convert(
-    sampler: Sampler,
-    derivation: Derivation,
-    root: Node,
-    transformer: Transformer[Any, Any] | None,
+    sampler: Sampler, derivation: Derivation, transformer: Transformer[Any, Any] | None
 ) -> _Out:
-    """The children list lark would build for ``root``; with a ``transformer``, each
-    tree and token already transformed (``Discard`` kept in place until its parent
-    is called, so that lark's ``?rule`` and placeholder counts see the same)."""
+    """The children list lark would build for the derivation's root; with a
+    ``transformer``, each tree and token already transformed (``Discard`` kept in
+    place until its parent is called, so that lark's ``?rule`` and placeholder
+    counts see the same).
+
+    Walks the derivation's path depth-first as :meth:`Engine.tree` does, without
+    building the tree: each open node is a frame of its symbol, choice, children
+    (and their kept flags), the next child to visit and the children list so far.
+    """
     grammar = sampler.grammar
     syms = grammar.symbols
+    engine = sampler.engine
+    kind, items, inner = engine.kind, engine.items, engine.inner
     tokens = derivation.tokens
+    path = derivation.path
     shape = _shape(grammar)
     type_of = shape.type_of
     keep_all = shape.keep
@@ -154,48 +225,62 @@ def _convert(
     inner_flag = shape.inner_flag
     use_placeholders = bool(grammar.loaded.lark.options.maybe_placeholders)
     visit_tokens = transformer is not None and bool(transformer.__visit_tokens__)
-    # post-order over (node, kept-if-token); each node leaves its children list in `done`
-    done: dict[int, _Out] = {}
-    stack: list[tuple[Node, bool, bool]] = [(root, True, False)]
-    while stack:
-        node, kept, expanded = stack.pop()
-        s = syms[node.sym]
-        if s.kind is Kind.TERM:
-            if kept or keep_all[node.sym]:
-                sym, text = tokens[node.token]
-                # start_pos holds the token's index in the derivation, for slot filling
-                tok = Token(type_of[sym], text, start_pos=node.token)
-                done[id(node)] = [transformer._call_userfunc_token(tok) if visit_tokens else tok]  # type: ignore[union-attr]
+    call_token = transformer._call_userfunc_token if visit_tokens else None  # type: ignore[union-attr]
+    p = tok = 0
+
+    def frame(sym: int) -> list[Any]:
+        nonlocal p
+        k = kind[sym]
+        if k == 0:
+            its = items[sym]
+            if len(its) == 1:
+                a = 0
             else:
-                done[id(node)] = []
-            continue
-        if not expanded:
-            if s.kind is Kind.RULE:
-                flags = alt_flags[node.sym][node.choice]
+                a = path[p]
+                p += 1
+            return [sym, a, its[a], alt_flags[sym][a], 0, []]
+        a = path[p]
+        p += 1
+        n = a if k == 2 else 1 if a else 0
+        return [sym, a, (inner[sym],) * n, (inner_flag[sym],) * n, 0, []]
+
+    root = frame(derivation.start)
+    frames = [root]
+    result: _Out = []
+    while frames:
+        f = frames[-1]
+        children, i = f[2], f[4]
+        if i < len(children):
+            f[4] = i + 1
+            c = children[i]
+            if kind[c] == 3:
+                if f[3][i] or keep_all[c]:
+                    # start_pos holds the token's index in the derivation, for slot filling
+                    t = Token(type_of[c], tokens[tok][1], start_pos=tok)
+                    f[5].append(call_token(t) if call_token is not None else t)
+                tok += 1
             else:
-                flags = [inner_flag[node.sym]] * len(node.children)
-            stack.append((node, kept, True))
-            for child, k in zip(reversed(node.children), reversed(flags), strict=True):
-                stack.append((child, k, False))
+                frames.append(frame(c))
             continue
-        children: _Out = []
-        for child in node.children:
-            children.extend(done.pop(id(child)))
+        frames.pop()
+        sym, choice, out = f[0], f[1], f[5]
+        s = syms[sym]
         if s.kind is Kind.OPT:
-            if not node.children and s.brackets and use_placeholders:
-                children = [None] * placeholders(grammar, s.inner, s.inner_kept)
-            done[id(node)] = children
-        elif s.kind is Kind.REP or s.is_group:
-            done[id(node)] = children
+            if not choice and s.brackets and use_placeholders:
+                out = [None] * placeholders(grammar, s.inner, s.inner_kept)
+        elif s.kind is not Kind.REP and not s.is_group:
+            out = _rule_node(s, choice, out, transformer)
+        if frames:
+            frames[-1][5].extend(out)
         else:
-            done[id(node)] = _rule_node(s, node, children, transformer)
-    return done[id(root)]
+            result = out
+    return result
 
 
 def _rule_node(
-    s: Symbol, node: Node, children: _Out, transformer: Transformer[Any, Any] | None
+    s: Symbol, choice: int, children: _Out, transformer: Transformer[Any, Any] | None
 ) -> _Out:
-    alias = s.alts[node.choice].alias
+    alias = s.alts[choice].alias
     if alias is None:
         name = s.template or s.name
         if name.startswith("_"):
@@ -208,3 +293,61 @@ def _rule_node(
         return [Tree(name, children)]
     kept = [c for c in children if c is not Discard]
     return [transformer._call_userfunc(Tree(name, kept))]  # type: ignore[no-untyped-call]
+
+
+View = tuple[int, ...]
+
+
+def view(sampler: Sampler, derivation: Derivation) -> tuple[View, list[int], list[tuple[int, int]]]:
+    """What a transformer sees of ``derivation``, as a key, without building a tree.
+
+    Returns ``(key, kept, choices)``: derivations with equal keys give a transformer
+    the same calls with the same children, except for the texts of their tokens and
+    where the tokens are (``kept``: the indices in ``derivation.tokens`` of the
+    tokens it is handed, in order); alternatives that differ only in the filtered-out
+    literals they write ("At first ," or not) have the same key. ``choices``: every
+    ``(symbol, choice)`` made, as :meth:`Engine.tree` records them.
+    """
+    shape = _shape(sampler.grammar)
+    engine = sampler.engine
+    kind, items, inner = engine.kind, engine.items, engine.inner
+    cls, silent, keep = shape.cls, shape.silent, shape.keep
+    alt_flags, inner_flag = shape.alt_flags, shape.inner_flag
+    path = derivation.path
+    p = tok = 0
+    key: list[int] = []
+    kept: list[int] = []
+    choices: list[tuple[int, int]] = []
+    stack: list[tuple[int, bool, bool]] = [(derivation.start, True, False)]
+    pop, push = stack.pop, stack.append
+    while stack:
+        s, flag, quiet = pop()
+        k = kind[s]
+        if k == 3:
+            if not quiet and (flag or keep[s]):
+                kept.append(tok)
+            tok += 1
+            continue
+        quiet = quiet or silent[s]
+        if k == 0:
+            its = items[s]
+            if len(its) == 1:
+                a = 0
+            else:
+                a = path[p]
+                p += 1
+                if not quiet:
+                    key.append(cls[s][a])
+            choices.append((s, a))
+            for c, f in zip(reversed(its[a]), reversed(alt_flags[s][a]), strict=True):
+                push((c, f, quiet))
+        else:
+            a = path[p]
+            p += 1
+            if not quiet:
+                key.append(a)
+            choices.append((s, a))
+            child = (inner[s], inner_flag[s], quiet)
+            for _ in range(a if k == 2 else 1 if a else 0):
+                push(child)
+    return tuple(key), kept, choices

@@ -11,7 +11,7 @@ from lark import Token, Transformer, Tree
 from lark.visitors import Discard
 
 from gramgen import Grammar, Sampler
-from gramgen.trees import to_lark, transform
+from gramgen.trees import to_lark, transform, view
 
 LARK_GRAMMARS = Path(lark.__file__).parent / "grammars"
 
@@ -124,3 +124,68 @@ def test_one_pass_transform_makes_larks_calls(grammar: str, options: dict[str, o
         want = plain.transform(to_lark(s, smp.derivation))  # type: ignore[arg-type]
         assert got == want, smp.text
         assert fused.calls == plain.calls, smp.text
+
+
+PHRASINGS = """\
+start: intro step+ ask
+intro: NAME "has" NUM ITEM "."
+     | "At" "first" "," NAME "has" NUM ITEM "."
+     | NAME "starts with" NUM ITEM "."
+     | NAME ITEM "count" ":" NUM "."
+step: "Then" NAME "gets" NUM "more" "." -> gain
+    | NAME "gets" NUM "more"  "really"? "." -> gain
+    | NAME "loses" NUM "." -> loss
+ask: "How many now" "?" | "Count" "them" "?"
+NAME: /[A-Z][a-z]+/
+NUM: /[1-9][0-9]?/
+ITEM: /[a-z]+/
+%ignore " "
+"""
+
+
+def _seen(tree: Tree[Token] | Token | None, order: dict[int, int]) -> object:
+    """What a transformer sees of ``tree``: node names, token types, token order."""
+    if tree is None:  # a placeholder
+        return None
+    if isinstance(tree, Token):
+        return (tree.type, order[int(tree.start_pos or 0)])
+    return (tree.data, tuple(_seen(c, order) for c in tree.children))
+
+
+@pytest.mark.parametrize(
+    ("grammar", "options"),
+    [
+        (PHRASINGS, {"parser": "lalr"}),
+        (SHAPES, {"parser": "lalr"}),
+        (SHAPES, {"parser": "lalr", "maybe_placeholders": False}),
+        (SHAPES, {"parser": "lalr", "keep_all_tokens": True}),
+        ("arith", {"parser": "lalr"}),
+        (str(LARK_GRAMMARS / "lark.lark"), {"parser": "lalr"}),
+    ],
+)
+def test_equal_views_hand_a_transformer_the_same(grammar: str, options: dict[str, object]) -> None:
+    """Derivations with one view key give a transformer the same nodes and token types
+    in the same order (only token texts and positions differ); ``kept`` are the
+    positions of the tokens it is handed, ``choices`` the choices the tree records."""
+    g = (
+        Grammar.from_string(grammar, **options)
+        if "\n" in grammar
+        else Grammar.open(grammar, **options)
+    )
+    s = Sampler(g)
+    first: dict[object, object] = {}
+    for smp in s.sample(400, seed=7):
+        d = smp.derivation
+        key, kept, choices = view(s, d)
+        tree = to_lark(s, d)
+        handed = [t.start_pos for t in ([tree] if isinstance(tree, Token) else tree.scan_values(
+            lambda v: isinstance(v, Token)))]  # fmt: skip
+        assert sorted(int(p or 0) for p in handed) == kept
+        seen = _seen(tree, {t: k for k, t in enumerate(kept)})
+        assert first.setdefault(key, seen) == seen, smp.text
+        root = s.engine.tree(d)
+        assert sorted(choices) == sorted((n.sym, n.choice) for n in root.walk() if n.choice >= 0)
+    if grammar is PHRASINGS:
+        # intro's first two phrasings differ only in filtered literals, and "really"? is
+        # never seen: 3 intro views x (gain | loss)^k x 1 ask view
+        assert len(first) < len({tuple(smp.derivation.path) for smp in s.sample(400, seed=7)})
