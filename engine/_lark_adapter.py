@@ -153,7 +153,9 @@ def _translate_lark_error(err: Exception, name: str) -> GrammarError:
     if m:
         rule = m.group(1)
     else:
-        m = re.search(r"(?:Rule|Terminal|Template) '?([A-Za-z_]\w*)'? ", first)
+        m = re.search(r"(?:Rule|Terminal|Template) '?([A-Za-z_]\w*)'? ", first) or re.search(
+            r"Cannot compile token '?([A-Za-z_]\w*)'?:", first
+        )
         if m:
             rule = m.group(1)
     if line is None and rule is not None:

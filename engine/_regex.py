@@ -34,7 +34,15 @@ from typing import Any, Final
 
 from .errors import InvalidArgument, RegexUnsupported
 
-__all__ = ["Below", "Draw", "RegexSampler", "RegexSource", "below_call", "flags_from_letters"]
+__all__ = [
+    "Below",
+    "Draw",
+    "RegexSampler",
+    "RegexSource",
+    "below_call",
+    "flags_from_letters",
+    "python_regex",
+]
 
 Below = Callable[[int], int]
 """``below(n)`` returns an int in ``[0, n)``; every random choice goes through it."""
@@ -142,6 +150,135 @@ def _scan_range(lo: int, hi: int) -> str:
 @lru_cache(maxsize=1)
 def _bmp() -> str:
     return _scan_range(0, 0x10000)
+
+
+# --------------------------------------------------------------------------- \p{...} classes
+#
+# With Lark's ``regex=True`` a terminal is compiled by the third-party ``regex`` module,
+# which knows Unicode property classes (``\p{L}``, ``\P{Greek}``, ``\p{XID_Start}``).
+# Python's ``re`` does not: each is replaced by the explicit set of code points the
+# ``regex`` module says it matches (found once per class), which ``re`` then reads as
+# ``regex`` does.
+
+_PROPERTY = re.compile(r"\\[pP](?:\{[^}]*\}|[A-Za-z])")
+_MAX_CODE = 0x110000
+_SURROGATES = (0xD800, 0xE000)
+
+
+def _regex_module() -> Any:
+    try:
+        return importlib.import_module("regex")
+    except ImportError:
+        return None
+
+
+def _regex_flags(flags: int) -> int:
+    """``re`` flags as the ``regex`` module spells them (only ASCII differs)."""
+    regex = _regex_module()
+    out = flags & ~re.ASCII
+    if flags & re.ASCII:
+        out |= int(regex.ASCII)
+    return out
+
+
+@lru_cache(maxsize=128)
+def _property_ranges(escape: str, ascii: bool) -> tuple[tuple[int, int], ...] | str:
+    """The code points (as inclusive ranges) that the ``regex`` module matches with
+    ``escape`` (a property class such as ``\\p{L}``), found by scanning all of Unicode;
+    or why ``regex`` rejects it. ``ascii``: under the ASCII flag (ASCII members only)."""
+    regex = _regex_module()
+    flags = int(regex.ASCII) if ascii else 0
+    try:
+        run = regex.compile(f"(?:{escape})+", flags)
+        single = regex.compile(escape, flags)
+    except regex.error as exc:
+        return str(exc)
+    found: list[tuple[int, int]] = []
+    lo_s, hi_s = _SURROGATES
+    for lo, hi in ((0, lo_s), (hi_s, _MAX_CODE)):
+        for m in run.finditer(_scan_range(lo, hi)):
+            found.append((lo + m.start(), lo + m.end() - 1))
+    found += [(c, c) for c in range(lo_s, hi_s) if single.fullmatch(chr(c))]
+    found.sort()
+    merged: list[tuple[int, int]] = []
+    for lo, hi in found:
+        if merged and lo <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(hi, merged[-1][1]))
+        else:
+            merged.append((lo, hi))
+    return tuple(merged)
+
+
+def _expand_properties(pattern: str, flags: int) -> str | None:
+    """``pattern`` with every Unicode property class replaced by its explicit set, in a
+    syntax ``re`` reads (None if it has none); raises :class:`RegexUnsupported` if the
+    ``regex`` module is missing or does not know a class.
+
+    The sets are those of ``flags`` (ASCII or not); :func:`_scoped_flags` tells where a
+    part of the pattern may read them otherwise.
+    """
+    if "\\p" not in pattern and "\\P" not in pattern:
+        return None
+    out: list[str] = []
+    changed = False
+    in_class = False
+    body = 0  # where the current class's members start: a "]" there is a member
+    i, n = 0, len(pattern)
+    while i < n:
+        c = pattern[i]
+        if c == "\\":
+            m = _PROPERTY.match(pattern, i)
+            if m is None:
+                out.append(pattern[i : i + 2])
+                i += 2
+                continue
+            if _regex_module() is None:
+                raise RegexUnsupported(
+                    pattern, "Unicode property classes need the 'regex' module (pip install regex)"
+                )
+            ranges = _property_ranges(m.group(), bool(flags & re.ASCII))
+            if isinstance(ranges, str):
+                raise RegexUnsupported(pattern, f"bad Unicode property class {m.group()}: {ranges}")
+            if not ranges:
+                raise RegexUnsupported(pattern, f"{m.group()} matches no character")
+            members = "".join(
+                _esc(lo) if lo == hi else f"{_esc(lo)}-{_esc(hi)}" for lo, hi in ranges
+            )
+            out.append(members if in_class else f"[{members}]")
+            changed = True
+            i = m.end()
+            continue
+        if in_class:
+            if c == "]" and i > body:
+                in_class = False
+        elif c == "[":
+            in_class = True
+            body = i + 2 if pattern.startswith("^", i + 1) else i + 1
+        out.append(c)
+        i += 1
+    return "".join(out) if changed else None
+
+
+def _scoped_flags(pattern: str, flags: int) -> bool:
+    """Whether a part of ``pattern`` may match case-insensitively or under a scoped ASCII
+    flag, where a property class's explicit set is not what ``regex`` matches."""
+    return bool(flags & re.IGNORECASE) or re.search(r"\(\?[a-zA-Z-]*[ia]", pattern) is not None
+
+
+def python_regex(pattern: str, flags: int = 0, *, regex_module: bool = False) -> re.Pattern[str]:
+    """``pattern`` compiled by Python's ``re``; with ``regex_module``, a pattern for the
+    ``regex`` module whose Unicode property classes are written as explicit sets.
+
+    Raises :class:`RegexUnsupported` if ``re`` cannot read it.
+
+    >>> python_regex(r"\\p{Lu}+", regex_module=True).fullmatch("AÉ") is not None
+    True
+    """
+    readable = (_expand_properties(pattern, flags) if regex_module else None) or pattern
+    try:
+        return re.compile(readable, flags)
+    except (re.error, ValueError, OverflowError, RecursionError) as exc:
+        raise RegexUnsupported(pattern, f"not a valid Python regex: {exc}") from None
 
 
 def _op_name(op: Any) -> str:
@@ -335,6 +472,10 @@ class _Builder:
         self.group_min: dict[int, int] = {}
         self.repeat_depth = 0
         self._class_cache: dict[tuple[str, int], str] = {}
+        # with in_context: the positive lookbehinds at the start (items, flags), which
+        # look at the text before the string only
+        self.in_context = False
+        self.behind: list[tuple[Any, int]] = []
 
     def need_check(self, reason: str) -> None:
         if reason not in self.reasons:
@@ -407,6 +548,12 @@ class _Builder:
             return _Cond(gid, yes, no)
         if name in ("ASSERT", "ASSERT_NOT"):
             kind = "lookahead" if int(av[0]) >= 0 else "lookbehind"
+            if kind == "lookbehind" and at_start and self.in_context:
+                # it ends where the string starts: it constrains the text before, which
+                # whoever places the string sees to, and no character of the string
+                if name == "ASSERT":
+                    self.behind.append((av[1], flags))
+                return _EMPTY
             self.need_check(kind if name == "ASSERT" else f"negative {kind}")
             return _EMPTY
         if name == "AT":
@@ -1050,6 +1197,15 @@ def _zero(n: int) -> int:
 class RegexSampler:
     """Random strings that fullmatch ``re.compile(pattern, flags)``.
 
+    With ``regex_module`` the pattern is one for the third-party ``regex`` module (as
+    Lark's ``regex=True`` compiles it): Unicode property classes such as ``\\p{L}``,
+    ``\\P{Greek}`` or ``\\p{XID_Start}`` are read too, as the explicit sets of the code
+    points ``regex`` matches with them (:attr:`compiled` is the pattern written so).
+
+    With ``in_context`` the string is one that other text may precede (a token): a
+    lookbehind at its start looks at that text only, so it constrains no character of
+    the string and is left to whoever places it (samples match after some text).
+
     ``alphabet`` (default: printable ASCII plus tab, newline and carriage return)
     is where negated classes, ``.``, ``\\W`` and friends draw from, and what
     positive classes are intersected with (a class with no member in the
@@ -1075,6 +1231,8 @@ class RegexSampler:
         *,
         alphabet: str | None = None,
         max_repeat: int = 6,
+        regex_module: bool = False,
+        in_context: bool = False,
     ) -> None:
         if not isinstance(pattern, str):
             raise InvalidArgument(
@@ -1092,17 +1250,31 @@ class RegexSampler:
         flags = int(flags) & ~(re.LOCALE | re.DEBUG)
         self.pattern = pattern
         self.flags = flags
+        readable = pattern  # the pattern in the syntax of Python's re
+        by_regex = False  # verify with the regex module: the explicit sets may differ
+        if regex_module:
+            expanded = _expand_properties(pattern, flags)
+            if expanded is not None:
+                readable = expanded
+                by_regex = _scoped_flags(pattern, flags)
         try:
-            self.compiled = re.compile(pattern, flags)
-            parsed = _sre_parse.parse(pattern, flags)
+            self.compiled = re.compile(readable, flags)
+            parsed = _sre_parse.parse(readable, flags)
         except (re.error, ValueError, OverflowError, RecursionError) as exc:
             raise RegexUnsupported(pattern, f"not a valid Python regex: {exc}") from None
+        # what samples are verified with: re, or regex where the explicit sets may differ
+        self._verifier: Any = self.compiled
+        if by_regex:
+            self._verifier = _regex_module().compile(pattern, _regex_flags(flags))
 
         items = list(parsed)
         refs: set[int] = set()
         _collect_refs(items, refs)
         ordered = "".join(sorted(dict.fromkeys(alphabet), key=_simplicity))
         builder = _Builder(pattern, ordered, max_repeat, refs)
+        builder.in_context = in_context
+        if by_regex:
+            builder.need_check("Unicode property class under a scoped or case-insensitive flag")
         try:
             tree = builder.seq(items, int(parsed.state.flags), True, True)
         except RecursionError:
@@ -1111,6 +1283,11 @@ class RegexSampler:
         self.min_length = tree.min_len
         self.reasons = tuple(builder.reasons)
         self.checked = bool(self.reasons)
+        # texts to verify after: nothing, and one that each lookbehind at the start accepts
+        self._before = [""]
+        for sub, sub_flags in builder.behind if self.checked else ():
+            before = _Builder(pattern, ordered, 0, set()).seq(sub, sub_flags, True, True)
+            self._before.append(_closure_function(before, int(parsed.state.groups))(_zero))
         self._ngroups = int(parsed.state.groups) if refs else 0
         self._tree = tree
         self._impl = self._make_impl(tree)
@@ -1128,9 +1305,19 @@ class RegexSampler:
         if not self.checked:
             return gen
 
-        fullmatch = self.compiled.fullmatch
+        fullmatch = self._verifier.fullmatch
         pattern = self.pattern
         why = ", ".join(self.reasons)
+        before = self._before
+        if len(before) > 1:  # the string may follow other text: one of these will do
+            whole = fullmatch
+
+            def fullmatch(text: str) -> object:
+                for b in before:
+                    m = whole(b + text, len(b))
+                    if m is not None:
+                        return m
+                return None
 
         def verified(below: Below) -> str:
             b = below

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,9 +26,10 @@ import numpy as np
 
 from .grammar import Grammar, Kind
 
-__all__ = ["INF", "Analysis", "Criticality"]
+__all__ = ["INF", "Analysis", "Criticality", "on_cycle"]
 
 INF = 1 << 60
+_REP_CAP = 2000  # counts of an unbounded repetition the expected size considers
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +57,21 @@ class Tuning:
     alt: list[list[float]]
     p_take: list[float]
     rep_q: list[float]
+
+
+def repetition_mean(lo: int, hi: int, q: float, cap: int) -> float:
+    """The mean of :func:`repetition_distribution` (in closed form where that is exact)."""
+    top = cap if hi < 0 else min(hi, cap)
+    m = max(top, lo) - lo
+    if q <= 0 or m == 0:
+        return float(lo)
+    if q > 1.0 - 1e-3:  # the closed form loses precision: add up the terms
+        dist = repetition_distribution(lo, hi, q, cap)
+        return sum((lo + k) * p for k, p in enumerate(dist))
+    qm = q**m
+    total = (1.0 - qm * q) / (1.0 - q)  # sum of q**k, k = 0..m
+    moment = q * (1.0 - (m + 1) * qm + m * qm * q) / (1.0 - q) ** 2  # sum of k * q**k
+    return lo + moment / total
 
 
 def repetition_distribution(lo: int, hi: int, q: float, cap: int) -> list[float]:
@@ -116,6 +133,9 @@ class Analysis:
                 ]
                 base = min(costs) if costs else 0
                 self.alt_extra_tokens[s.id] = [c - base if c < INF else INF for c in costs]
+        # whether each symbol lies on a cycle (occurs inside itself): only those are damped
+        self.cyclic = on_cycle([self.children(s.id) for s in syms])
+        self._layout: _MeanLayout | None = None
         self._count_cache: dict[int, _Counts] = {}
 
     def _alt_cost(self, items: tuple[int, ...]) -> int:
@@ -180,27 +200,33 @@ class Analysis:
     def tuning(self, damping: float = 1.0) -> Tuning:
         """Weights and probabilities after damping by ``damping**extra``.
 
-        Damping below 1 makes every choice the author did not write favour what
-        finishes sooner, as a Boltzmann sampler does: an alternative's weight,
-        the odds of taking an optional and the ratio of a repetition's count are
-        each multiplied by ``damping`` to the power of the extra tokens they cost.
+        Damping below 1 makes every choice the author did not write at a symbol on
+        a cycle of the grammar (one that can occur inside itself) favour what finishes
+        sooner, as a Boltzmann sampler does: an alternative's weight, the odds of
+        taking an optional and the ratio of a repetition's count are each multiplied
+        by ``damping`` to the power of the extra tokens they cost. Choices on no cycle
+        keep their weights: each is made a bounded number of times per derivation, so
+        they cannot make derivations explode, and damping them would only starve the
+        top of a grammar (``file_input: (_NEWLINE | stmt)*`` of its statements).
         """
         syms = self.grammar.symbols
+        cyclic = self.cyclic
         alt: list[list[float]] = []
         p_take: list[float] = []
         rep_q: list[float] = []
         for s in syms:
+            damped = damping != 1.0 and cyclic[s.id]
             ws = []
             for a, x in zip(s.alts, self.alt_extra_tokens[s.id] or [0] * len(s.alts), strict=True):
                 if x >= INF:
                     ws.append(0.0)
-                elif a.explicit or damping == 1.0:
+                elif a.explicit or not damped:
                     ws.append(a.weight)
                 else:
                     ws.append(a.weight * damping**x)
             alt.append(ws)
             cost = self.min_tokens[s.inner] if s.inner >= 0 else 0
-            scale = 1.0 if s.explicit or cost >= INF else damping ** min(cost, 10_000)
+            scale = 1.0 if s.explicit or not damped or cost >= INF else damping ** min(cost, 10_000)
             if s.inner >= 0 and self.min_size[s.inner] >= INF:
                 scale = 0.0
             p = s.p_take * scale
@@ -209,35 +235,36 @@ class Analysis:
             rep_q.append(q * scale)
         return Tuning(damping, alt, p_take, rep_q)
 
+    def _mean_layout(self) -> _MeanLayout:
+        if self._layout is None:
+            self._layout = _MeanLayout(self)
+        return self._layout
+
     def mean_matrix(self, damping: float = 1.0) -> tuple[np.ndarray, list[int]]:
         """Expected number of each child per expansion, over reachable productive symbols."""
+        lay = self._mean_layout()
         syms = self.grammar.symbols
-        idx = [s.id for s in syms if self.reachable[s.id] and self.productive[s.id]]
-        where = {sid: k for k, sid in enumerate(idx)}
         tuning = self.tuning(damping)
         weights = tuning.alt
-        m = np.zeros((len(idx), len(idx)))
-        for sid in idx:
+        # each alternative's probability, in the layout's order of alternatives
+        probs: list[float] = []
+        for sid in lay.rules:
+            ws = weights[sid]
+            total = sum(ws)
+            if total > 0:
+                probs += [w / total for w in ws]
+            else:  # every weight zero: the cheapest alternative is taken
+                cheapest = self.alt_extra[sid].index(0)
+                probs += [1.0 if i == cheapest else 0.0 for i in range(len(ws))]
+        vals = np.asarray(probs)[lay.alt_of] if lay.alt_of.size else np.zeros(0)
+        tail = [tuning.p_take[sid] for sid in lay.optionals]
+        for sid in lay.repetitions:
             s = syms[sid]
-            row = where[sid]
-            if s.kind is Kind.RULE:
-                ws = weights[sid]
-                total = sum(ws)
-                if total <= 0:  # every weight zero: the cheapest alternative is taken
-                    cheapest = self.alt_extra[sid].index(0)
-                    ws = [1.0 if i == cheapest else 0.0 for i in range(len(ws))]
-                    total = 1.0
-                for a, w in zip(s.alts, ws, strict=True):
-                    if w > 0:
-                        for i in a.items:
-                            m[row, where[i]] += w / total
-            elif s.kind is Kind.OPT:
-                m[row, where[s.inner]] += tuning.p_take[sid]
-            elif s.kind is Kind.REP:
-                dist = repetition_distribution(s.lo, s.hi, tuning.rep_q[sid], cap=s.lo + 2000)
-                mean = sum((s.lo + k) * p for k, p in enumerate(dist))
-                m[row, where[s.inner]] += mean
-        return m, idx
+            tail.append(repetition_mean(s.lo, s.hi, tuning.rep_q[sid], cap=s.lo + _REP_CAP))
+        n = len(lay.idx)
+        values = np.concatenate([vals, np.asarray(tail)])
+        m = np.bincount(lay.cells, weights=values, minlength=n * n).reshape(n, n)
+        return m, list(lay.idx)
 
     def expected_sizes(
         self, damping: float = 1.0, *, tokens: bool = False
@@ -253,9 +280,11 @@ class Analysis:
         syms = self.grammar.symbols
         rhs = np.ones((len(idx), 2))
         rhs[:, 1] = [1.0 if syms[sid].kind is Kind.TERM else 0.0 for sid in idx]
+        system = np.negative(m, out=m)
+        system.flat[:: len(idx) + 1] += 1.0  # I - M
         try:
             with _one_blas_thread():
-                sol = np.linalg.solve(np.eye(len(idx)) - m, rhs)
+                sol = np.linalg.solve(system, rhs)
         except np.linalg.LinAlgError:
             return None
         if not np.all(np.isfinite(sol)) or np.any(sol[:, 0] < 1.0 - 1e-9):
@@ -274,20 +303,37 @@ class Analysis:
         size = float("inf") if sizes is None else sizes[self.grammar.start_symbol]
         return Criticality(rho, size)
 
-    def damping_for(self, start: int, target: float) -> float:
-        """The damping (1 if none is needed) bringing the expected token count near ``target``."""
-        sizes = self.expected_sizes(1.0, tokens=True)
-        if sizes is not None and sizes.get(start, 0.0) <= target:
+    def damping_for(self, start: int, extra: float) -> float:
+        """The damping (1 if none is needed) with which recursion adds about ``extra``
+        tokens to the expected token count of ``start``.
+
+        The count it adds to is the one as damping tends to 0, where every choice on
+        a cycle takes its cheapest alternative and the parts on no cycle (a file's
+        list of statements) keep their size. The result is the largest damping (to
+        within 2**-14) whose expected count is at most that plus ``extra``: finite, so
+        the damped derivations are subcritical. If no damping brings the count that
+        low (recursion that costs no token), a tiny one.
+        """
+        top = self._expected_tokens(start, 1.0)
+        if top is not None and top <= extra:
+            return 1.0
+        base = self._expected_tokens(start, 0.0)
+        aim = (base or 0.0) + extra
+        if top is not None and top <= aim:
             return 1.0
         lo, hi = 0.0, 1.0
         for _ in range(14):
             mid = (lo + hi) / 2
-            sizes = self.expected_sizes(mid, tokens=True)
-            if sizes is not None and sizes.get(start, 0.0) <= target:
+            size = self._expected_tokens(start, mid)
+            if size is not None and size <= aim:
                 lo = mid
             else:
                 hi = mid
         return lo if lo > 0 else 1e-6
+
+    def _expected_tokens(self, start: int, damping: float) -> float | None:
+        sizes = self.expected_sizes(damping, tokens=True)
+        return None if sizes is None else sizes.get(start, 0.0)
 
     # -- counting -----------------------------------------------------------------------
 
@@ -302,6 +348,106 @@ class Analysis:
         c = _Counts(self, max_size)
         self._count_cache = {max_size: c}
         return c
+
+
+class _MeanLayout:
+    """Where each entry of the mean matrix comes from (built once per grammar).
+
+    Rows and columns are the reachable productive symbols, ``idx``. ``rules`` lists
+    the rules and groups whose alternatives' probabilities come first in the
+    entries' values (in that order, every alternative); then one value for each
+    of ``optionals`` and of ``repetitions``. Entry ``e`` adds its value to the
+    cell ``cells[e]`` of ``m`` (row-major); ``alt_of[e]`` is the alternative of a
+    rule's entry.
+    """
+
+    def __init__(self, analysis: Analysis) -> None:
+        syms = analysis.grammar.symbols
+        self.idx = [s.id for s in syms if analysis.reachable[s.id] and analysis.productive[s.id]]
+        where = {sid: k for k, sid in enumerate(self.idx)}
+        self.rules: list[int] = []
+        self.optionals: list[int] = []
+        self.repetitions: list[int] = []
+        rows: list[int] = []
+        cols: list[int] = []
+        alt_of: list[int] = []
+        first = 0  # index of the rule's first alternative among all listed
+        for sid in self.idx:
+            s = syms[sid]
+            if s.kind is not Kind.RULE:
+                continue
+            self.rules.append(sid)
+            for a, x in zip(s.alts, analysis.alt_extra[sid], strict=True):
+                if x < INF:  # else its weight is 0: it adds nothing
+                    for i in a.items:
+                        rows.append(where[sid])
+                        cols.append(where[i])
+                        alt_of.append(first + a.index)
+            first += len(s.alts)
+        tail_rows: list[int] = []
+        tail_cols: list[int] = []
+        for kind, listed in ((Kind.OPT, self.optionals), (Kind.REP, self.repetitions)):
+            for sid in self.idx:
+                s = syms[sid]
+                if s.kind is kind and s.inner in where:  # else never taken (p or count 0)
+                    listed.append(sid)
+                    tail_rows.append(where[sid])
+                    tail_cols.append(where[s.inner])
+        n = len(self.idx)
+        self.cells = np.asarray(rows + tail_rows, dtype=np.intp) * n + np.asarray(
+            cols + tail_cols, dtype=np.intp
+        )
+        self.alt_of = np.asarray(alt_of, dtype=np.intp)
+
+
+def on_cycle(children: Sequence[Sequence[int]]) -> list[bool]:
+    """Which nodes of a graph lie on a cycle (Tarjan's algorithm, without recursion).
+
+    >>> on_cycle([[1], [0], [0, 2], []])
+    [True, True, True, False]
+    """
+    n = len(children)
+    index = [-1] * n
+    low = [0] * n
+    on = [False] * n
+    out = [False] * n
+    scc: list[int] = []
+    counter = 0
+    for root in range(n):
+        if index[root] >= 0:
+            continue
+        work = [(root, 0)]
+        while work:
+            v, i = work.pop()
+            if i == 0:
+                index[v] = low[v] = counter
+                counter += 1
+                scc.append(v)
+                on[v] = True
+            kids = children[v]
+            if i < len(kids):
+                work.append((v, i + 1))
+                w = kids[i]
+                if index[w] < 0:
+                    work.append((w, 0))
+                elif on[w]:
+                    low[v] = min(low[v], index[w])
+                continue
+            if low[v] == index[v]:
+                members = []
+                while True:
+                    w = scc.pop()
+                    on[w] = False
+                    members.append(w)
+                    if w == v:
+                        break
+                if len(members) > 1 or v in children[v]:
+                    for w in members:
+                        out[w] = True
+            if work:
+                u = work[-1][0]
+                low[u] = min(low[u], low[v])
+    return out
 
 
 class _Counts:

@@ -28,7 +28,7 @@ from sys import getrecursionlimit
 from typing import Protocol
 
 from ._regex import Draw
-from .analysis import INF, Analysis, Tuning
+from .analysis import INF, Analysis, Tuning, on_cycle
 from .errors import GrammarError, InvalidArgument
 from .grammar import Grammar
 from .terminals import TerminalText
@@ -80,13 +80,28 @@ class Chooser(Protocol):
 class RandomChooser:
     """Weighted random choices from a seeded ``random.Random``."""
 
-    __slots__ = ("_below", "_cum", "_engine", "_rand", "_rng", "_total", "below", "rng")
+    __slots__ = (
+        "_below",
+        "_cum",
+        "_engine",
+        "_log_q",
+        "_p_take",
+        "_rand",
+        "_rep_q",
+        "_rng",
+        "_total",
+        "below",
+        "rng",
+    )
 
     def __init__(self, engine: Engine, rng: random.Random) -> None:
         self.rng = rng
         self._engine = engine
         self._cum = engine.cum_weights
         self._total = engine.total_weights
+        self._p_take = engine.p_take
+        self._rep_q = engine.rep_q
+        self._log_q = engine.rep_log_q
         rand = rng.random
 
         def below(n: int) -> int:
@@ -99,10 +114,11 @@ class RandomChooser:
         self._below = below
 
     def alternative(self, sym: int, candidates: Sequence[int]) -> int:
-        total = self._total[sym]
-        if len(candidates) == len(self._cum[sym]):
+        cum = self._cum[sym]
+        if len(candidates) == len(cum):
+            total = self._total[sym]
             if total > 0:
-                return bisect_right(self._cum[sym], self.rng.random() * total)
+                return bisect_right(cum, self.rng.random() * total)
             return self._engine.cheapest(sym, candidates)
         weights = self._engine.weights[sym]
         sub = [weights[c] for c in candidates]
@@ -117,16 +133,16 @@ class RandomChooser:
         return candidates[-1]
 
     def optional(self, sym: int) -> bool:
-        return self.rng.random() < self._engine.p_take[sym]
+        return self.rng.random() < self._p_take[sym]
 
     def count(self, sym: int, lo: int, hi: int) -> int:
-        q = self._engine.rep_q[sym]
+        q = self._rep_q[sym]
         if q <= 0.0 or hi == lo:
             return lo
         m = hi - lo
         u = self.rng.random()
         tail = q ** (m + 1)
-        k = math.ceil(math.log(1.0 - u * (1.0 - tail)) / math.log(q)) - 1
+        k = math.ceil(math.log(1.0 - u * (1.0 - tail)) / self._log_q[sym]) - 1
         return lo + min(max(k, 0), m)
 
 
@@ -194,6 +210,7 @@ class Engine:
         self.rep_lo = [s.lo for s in syms]
         self.rep_hi = [s.hi for s in syms]
         self.rep_q = tuning.rep_q
+        self.rep_log_q = [math.log(q) if q > 0.0 else 0.0 for q in self.rep_q]
         self.unit = [self.min_size[s.inner] if s.inner >= 0 else 0 for s in syms]
         # loop codes: 0 rule with a choice, 1 optional, 2 repetition, 3 terminal, 4 rule without
         self.code = [
@@ -216,6 +233,23 @@ class Engine:
         # alternatives ordered cheapest first (for shrinking toward small derivations)
         self.by_cost = [sorted(range(len(x)), key=x.__getitem__) for x in self.alt_extra]
         self._no_fast: list[list[float] | None] = [None] * n
+        # what the general loop reads, in the order it unpacks them (one load, not 14)
+        self._tables = (
+            self.code,
+            self.single,
+            self.reversed_items,
+            self.alt_extra,
+            self.max_extra,
+            self.all_alts,
+            self.term_const,
+            self.term_fn,
+            self.inner,
+            self.unit,
+            self.rep_lo,
+            self.rep_hi,
+            self.min_size,
+            self.total_weights,
+        )
         self._compiled: dict[int, _CompiledDerive] = {}
         self._uses: dict[int, int] = {}
 
@@ -262,19 +296,22 @@ class Engine:
 
         Returns the slack left. This is the general loop: every chooser, any depth.
         """
-        code = self.code
-        single = self.single
-        items = self.reversed_items
-        alt_extra = self.alt_extra
-        max_extra = self.max_extra
-        all_alts = self.all_alts
-        term_const = self.term_const
-        term_fn = self.term_fn
-        inner = self.inner
-        unit = self.unit
-        rep_lo = self.rep_lo
-        rep_hi = self.rep_hi
-        min_sz = self.min_size
+        (
+            code,
+            single,
+            items,
+            alt_extra,
+            max_extra,
+            all_alts,
+            term_const,
+            term_fn,
+            inner,
+            unit,
+            rep_lo,
+            rep_hi,
+            min_sz,
+            totals,
+        ) = self._tables
         below = chooser.below
         # the weighted random chooser's common case (every alternative fits) is inlined
         rand: Callable[[], float]
@@ -283,7 +320,6 @@ class Engine:
             rand, fast = chooser.rng.random, self.fast_cum
         else:  # every choice goes through the chooser
             rand, fast = float, self._no_fast
-        totals = self.total_weights
         record = path.append
         emit = tokens.append
         pop = stack.pop
@@ -493,52 +529,6 @@ def _fits(extras: Sequence[int], slack: int) -> list[int]:
     return [i for i, x in enumerate(extras) if x <= slack]
 
 
-def _cycles(children: list[tuple[int, ...]]) -> list[bool]:
-    """Which symbols lie on a cycle of the graph (Tarjan's algorithm, without recursion)."""
-    n = len(children)
-    index = [-1] * n
-    low = [0] * n
-    on = [False] * n
-    out = [False] * n
-    scc: list[int] = []
-    counter = 0
-    for root in range(n):
-        if index[root] >= 0:
-            continue
-        work = [(root, 0)]
-        while work:
-            v, i = work.pop()
-            if i == 0:
-                index[v] = low[v] = counter
-                counter += 1
-                scc.append(v)
-                on[v] = True
-            kids = children[v]
-            if i < len(kids):
-                work.append((v, i + 1))
-                w = kids[i]
-                if index[w] < 0:
-                    work.append((w, 0))
-                elif on[w]:
-                    low[v] = min(low[v], index[w])
-                continue
-            if low[v] == index[v]:
-                members = []
-                while True:
-                    w = scc.pop()
-                    on[w] = False
-                    members.append(w)
-                    if w == v:
-                        break
-                if len(members) > 1 or v in children[v]:
-                    for w in members:
-                        out[w] = True
-            if work:
-                u = work[-1][0]
-                low[u] = min(low[u], low[v])
-    return out
-
-
 @dataclass(slots=True)
 class _Body:
     """Statements that expand one symbol, indented from 0, and how deeply they nest."""
@@ -563,7 +553,7 @@ class _Compiler:
                 children.append((e.inner[s],))
             else:
                 children.append(())
-        self.recursive = _cycles(children)
+        self.recursive = on_cycle(children)
 
         def deep(
             sym: int,

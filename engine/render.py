@@ -13,11 +13,13 @@ grammar's own Lark configuration (parser, lexer, flags, postlexer).
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Sequence
 
 from . import _lark_adapter as adapter
-from ._regex import flags_from_letters
+from ._regex import flags_from_letters, python_regex
+from .errors import RegexUnsupported
 from .grammar import Grammar, Kind
 
 __all__ = ["Renderer"]
@@ -59,6 +61,14 @@ class Renderer:
         self._pairs_context_free = not any(
             _LOOKS_BEHIND.search(mre.pattern) for mre in self.scanner.patterns
         )
+        # the terminals that do: whether they lex right depends on the text before them
+        self._behind = frozenset(
+            sid for sid, name in self.type_of.items() if self._looks_behind(name)
+        )
+
+    def _looks_behind(self, name: str) -> bool:
+        td = self.grammar.loaded.terminals.get(name)
+        return td is not None and _LOOKS_BEHIND.search(td.pattern.to_regexp()) is not None
 
     def _is_fixed(self, name: str) -> bool:
         td = self.grammar.loaded.terminals.get(name)
@@ -71,11 +81,15 @@ class Renderer:
         higher priority may claim ``" "``, though the parser never expects it there.
         """
         patterns = []
+        regex_module = bool(self.grammar.loaded.lark.options.regex)
         for name in self.scanner.ignore_types:
             td = self.grammar.loaded.terminals.get(name)
             if td is not None:
                 regexp, letters, _ = adapter.terminal_regexp(td)
-                patterns.append(re.compile(regexp, flags_from_letters(letters)))
+                with contextlib.suppress(RegexUnsupported):  # then it offers no separator
+                    patterns.append(
+                        python_regex(regexp, flags_from_letters(letters), regex_module=regex_module)
+                    )
         for cand in _SEPARATOR_CANDIDATES:
             if self.indenter is not None and "\n" in cand:
                 continue
@@ -145,6 +159,7 @@ class Renderer:
         fixed = self._fixed
         pair_ok = self._pair_ok
         context_free = self._pairs_context_free
+        behind = self._behind
         nl = self.nl_type if self.indenter is not None else None
         for sym, t in toks:
             if not t:
@@ -170,6 +185,8 @@ class Renderer:
                         if len(pair_ok) >= _PAIR_CACHE_LIMIT:
                             pair_ok.clear()
                         pair_ok[key] = cached
+                if cached and sym in behind:
+                    cached = not self._needs_gap_before(text, sym, t, sep)
                 wanted = prose and not (
                     t[0] in _NO_SPACE_BEFORE or ptext[-1] in _NO_SPACE_AFTER or _CLITIC.match(t)
                 )
@@ -180,6 +197,14 @@ class Renderer:
             prev = (sym, t, len(text))
             text += t
         return out
+
+    def _needs_gap_before(self, text: str, sym: int, t: str, sep: str) -> bool:
+        """Whether token ``t`` (of a terminal that looks behind) lexes right after ``text``
+        only with a separator between (a lookbehind that rejects the last character)."""
+        before = text[-_CONTEXT:]
+        if self._lexes_as(before + t, len(before), sym, len(t)):
+            return False
+        return self._lexes_as(before + sep + t, len(before) + len(sep), sym, len(t))
 
     def _spaced(self, toks: Sequence[tuple[int, str]], sep: str) -> str:
         nl = self.nl_type if self.indenter is not None else None

@@ -23,8 +23,7 @@ from .terminals import Below, build_terminals
 __all__ = ["GenerationFailed", "Sample", "Sampler", "SamplerStats"]
 
 DEFAULT_MAX_SIZE = 120
-_MIN_DAMPING = 0.5  # below this, samples collapse onto the cheapest alternatives
-_TARGET_TOKENS = 24  # the mean length, in tokens, that automatic damping aims at
+_EXTRA_TOKENS = 24  # tokens that recursion adds on average, with automatic damping
 _ATTEMPTS = 16  # derivations tried for one item before it is dropped
 _GIVE_UP = 200  # consecutive dropped items before the run stops with an error
 
@@ -86,9 +85,12 @@ class Sampler:
     ``spacing`` is ``minimal`` (separators only where tokens would glue),
     ``always``, or ``prose`` (words spaced as English is written).
     ``damping`` (default: chosen automatically) scales every weight the author
-    did not write by ``damping**extra``, where *extra* is how much larger than
-    the cheapest alternative an alternative's smallest derivation is: it keeps
-    unannotated grammars from growing without bound (see ``gramgen stats``).
+    did not write at a recursive rule, group, optional or repetition (one on a
+    cycle of the grammar) by ``damping**extra``, where *extra* is how many more
+    tokens than the cheapest alternative an alternative's smallest derivation has:
+    it keeps unannotated grammars from growing without bound (see ``gramgen stats``).
+    The automatic choice lets recursion add about 24 tokens on average to what the
+    grammar's parts on no cycle (a file's list of statements) make, or is 1.
     """
 
     def __init__(
@@ -159,8 +161,8 @@ class Sampler:
             lexes_alone=self.renderer.lexes_alone,
         )
         if damping is None:
-            target = max(_TARGET_TOKENS, 2 * self.analysis.min_tokens[self.start])
-            damping = max(self.analysis.damping_for(self.start, target), _MIN_DAMPING)
+            extra = max(_EXTRA_TOKENS, self.analysis.min_tokens[self.start])
+            damping = self.analysis.damping_for(self.start, extra)
         elif not isinstance(damping, int | float) or not 0 < damping <= 1:
             raise InvalidArgument(f"damping must be a number in (0, 1], got damping={damping!r}")
         self.damping = float(damping)

@@ -8,7 +8,6 @@ integer in ``[0, n)``), so the same code serves seeded sampling, Hypothesis
 from __future__ import annotations
 
 import random
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -206,7 +205,13 @@ def _one(
         return TerminalText(name, literals=literals)
     flags = flags_from_letters(letters) | g_flags
     try:
-        sampler = RegexSampler(regexp, flags, alphabet=alphabet)
+        sampler = RegexSampler(
+            regexp,
+            flags,
+            alphabet=alphabet,
+            regex_module=bool(loaded.lark.options.regex),
+            in_context=True,  # a token: its lookbehinds see the tokens before it
+        )
     except RegexUnsupported as err:
         raise GrammarError.at(
             f"cannot generate text for this terminal: {err.reason}",
@@ -214,7 +219,7 @@ def _one(
             file=grammar.source,
             rule=name,
         ) from None
-    compiled = re.compile(regexp, flags)
+    compiled = sampler.compiled
     reserved: set[str] = set()
     folded: set[str] = set()
     if not is_string:

@@ -6,13 +6,14 @@ import importlib.resources
 import random
 import re
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lark import Lark
 
-from gramgen._regex import RegexSampler, flags_from_letters
+from gramgen._regex import RegexSampler, flags_from_letters, python_regex
 from gramgen.errors import InvalidArgument, RegexUnsupported
 
 Below = Callable[[int], int]
@@ -295,7 +296,7 @@ def test_repeat_bounds() -> None:
     assert RegexSampler(r"[ab]*", max_repeat=0).sample(below) == ""
 
 
-def draws(pattern: str, count: int, below: Below, flags: int = 0, **kwargs: str) -> str:
+def draws(pattern: str, count: int, below: Below, flags: int = 0, **kwargs: Any) -> str:
     """``count`` samples of one sampler, concatenated."""
     s = RegexSampler(pattern, flags, **kwargs)
     return "".join(s.sample(below) for _ in range(count))
@@ -364,6 +365,108 @@ def test_checked_patterns_retry() -> None:
     assert s.simplest() in ("b", "c")
     below = seeded_below(11)
     assert {s.sample(below) for _ in range(100)} == {"b", "c"}
+
+
+# --------------------------------------------------------------------------- regex module
+
+
+# patterns for the regex module (Lark's regex=True), with the alphabet to draw from
+PROPERTY_PATTERNS: list[tuple[str, int, str | None]] = [
+    (r"\p{L}+", 0, None),
+    (r"[\p{XID_Start}_][\p{XID_Continue}]*", 0, None),
+    (r"\pL\pN", 0, None),
+    (r"\p{Lu}\p{Ll}+", 0, "aBcDéÉ"),
+    (r"[^\p{L}\d]{3}", 0, None),  # negated, inside a class
+    (r"\P{L}+", 0, "ab12é€"),  # negated property
+    (r"[\P{L}x]+", 0, "ab12é€x"),
+    (r"\p{Greek}{2}", 0, None),  # no member in the alphabet: the class's own
+    (r"\p{Script=Latin}\p{^Latin}", 0, "aé1Ω"),
+    (r"[\]\p{Nd}]+", 0, None),
+    (r"\\p\p{Lu}", 0, None),  # an escaped backslash, then p
+    (r"(?i)\p{Lu}+", 0, "aBé"),  # case-insensitive: verified with the regex module
+    (r"\p{L}+", re.ASCII, "abé"),  # the ASCII flag: ASCII letters only
+    (r"(?a:\p{L})\p{L}", 0, "abé"),
+]
+
+
+@pytest.mark.parametrize(("pattern", "flags", "alphabet"), PROPERTY_PATTERNS)
+def test_unicode_property_classes_match_under_the_regex_module(
+    pattern: str, flags: int, alphabet: str | None
+) -> None:
+    regex = pytest.importorskip("regex")
+    s = RegexSampler(pattern, flags, alphabet=alphabet, regex_module=True)
+    rflags = (flags & ~re.ASCII) | (regex.ASCII if flags & re.ASCII else 0)
+    below = seeded_below(5)
+    texts = [s.sample(below) for _ in range(300)]
+    for text in texts:
+        assert regex.fullmatch(pattern, text, flags=rflags), (pattern, text)
+        assert s.compiled.fullmatch(text) or s.checked, (pattern, text)
+    chars = set("".join(texts))
+    if alphabet is not None and pattern != r"\p{Greek}{2}":
+        assert chars <= set(alphabet), (pattern, chars - set(alphabet))
+    # every member of the alphabet that the class holds is drawn
+    if alphabet is not None and pattern in (r"\p{L}+", r"\P{L}+"):
+        want = {c for c in alphabet if regex.fullmatch(pattern, c, flags=rflags)}
+        assert chars == want
+
+
+def test_unicode_property_class_members_from_the_alphabet() -> None:
+    regex = pytest.importorskip("regex")
+    below = seeded_below(3)
+    assert set(draws(r"\p{L}+", 200, below, alphabet="aé€1ß", regex_module=True)) == set("aéß")
+    assert set(draws(r"\p{L}+", 200, below, regex_module=True)) <= set(
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    )
+    greek = draws(r"\p{Greek}", 200, below, regex_module=True)
+    # no Greek letter in the default alphabet: the class's own members, simplest first
+    assert all(regex.fullmatch(r"\p{Greek}", c) for c in greek)
+    assert any("\u03b1" <= c <= "\u03c9" for c in greek)
+
+
+def test_unicode_property_classes_need_the_regex_module_option() -> None:
+    with pytest.raises(RegexUnsupported, match="not a valid Python regex"):
+        RegexSampler(r"\p{L}")
+    pytest.importorskip("regex")
+    with pytest.raises(RegexUnsupported, match=r"bad Unicode property class \\p\{Nope\}"):
+        RegexSampler(r"a\p{Nope}", regex_module=True)
+    assert python_regex(r"\p{Lu}+", regex_module=True).fullmatch("AÉΩ")
+    assert not python_regex(r"\P{Lu}", regex_module=True).fullmatch("A")
+    assert python_regex(r"[^\p{Lu}]", regex_module=True).fullmatch("a")
+
+
+# --------------------------------------------------------------------------- tokens in context
+
+
+@pytest.mark.parametrize(
+    ("pattern", "before"),
+    [
+        (r"(?<=x)a", "x"),
+        (r"(?<=q)r(?!s)", "q"),
+        (r"(?<![a-z])[a-z]+(?<!x)", ""),
+        (r"(?:(?<=a)b|(?<=[0-9]{2})c)\w*", "a"),
+        (r"(?<=[0-9]{2})x\b", "12"),
+    ],
+)
+def test_lookbehind_at_the_start_is_left_to_the_context(pattern: str, before: str) -> None:
+    s = RegexSampler(pattern, in_context=True)
+    below = seeded_below(9)
+    compiled = re.compile(pattern)
+    for _ in range(200):
+        text = s.sample(below)
+        assert compiled.fullmatch(before + text, len(before)) or compiled.fullmatch(
+            "12" + text, 2
+        ), text
+    # on its own, nothing precedes the string: a positive lookbehind never holds
+    if before:
+        with pytest.raises(RegexUnsupported, match="no match found"):
+            RegexSampler(pattern)
+
+
+def test_lookbehind_inside_the_string_is_still_checked() -> None:
+    s = RegexSampler(r"[a-c](?<!a)", in_context=True)
+    assert s.checked
+    assert {s.sample(seeded_below(4)) for _ in range(50)} <= {"b", "c"}
+    assert not RegexSampler(r"(?<=q)r", in_context=True).checked
 
 
 # --------------------------------------------------------------------------- errors

@@ -11,8 +11,8 @@ same grammar text and options (and a fresh postlexer instance). Besides every
 emitted text re-parsing, we require that no item is dropped and that few
 derivations are regenerated: ``MAX_REGEN``.
 
-Known engine bugs are pinned by ``xfail(strict=True)`` tests at the end, each
-with a minimal grammar; they flip to failures (XPASS) once the engine is fixed.
+Known engine bugs are pinned by ``xfail(strict=True)`` tests, each with a minimal
+grammar; they flip to failures (XPASS) once the engine is fixed (none at present).
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ N_SAMPLES = 200
 # regeneration there is an engine defect, but 5% leaves room for rare
 # collisions no renderer can avoid (a random NAME spelling a word a postlexer
 # reserves) while still catching any systematic failure that hits one
-# derivation in 20. The xfail cases at the end measure 10% to 94%.
+# derivation in 20. The cases once pinned as known bugs regenerated 10% to 94%.
 MAX_REGEN = 0.05
 
 LALR_CONTEXTUAL = ("lalr", "contextual")
@@ -477,17 +477,6 @@ TEXT.1: /[^"]+/
 %ignore " "
 """
 
-LOOKBEHIND = """\
-start: (Q R ";")+
-Q: "q"
-R: /(?<=q)r/
-"""
-
-UNICODE_PROPERTY = """\
-start: (WORD ";")+
-WORD: /\\p{L}+/
-"""
-
 # Terminal texts that match their regex but lex otherwise, and a separator that a
 # terminal of higher priority claims: each once regenerated 10-94% of derivations.
 LEX_BACK_CASES = [
@@ -508,35 +497,110 @@ def test_texts_lex_back_as_the_terminal_they_were_drawn_for(case: Case) -> None:
     assert_contract(case, sample(case))
 
 
-KNOWN_BUGS = [
-    pytest.param(
-        Case(LOOKBEHIND, *LALR_CONTEXTUAL),
-        marks=pytest.mark.xfail(
-            raises=GrammarError,
-            strict=True,
-            reason="a lookbehind at the start of a terminal looks at the previous "
-            "token; the regex sampler tries it in isolation and gives up",
-        ),
-        id="lookbehind-at-token-start",
-    ),
-    pytest.param(
-        Case(UNICODE_PROPERTY, *LALR_CONTEXTUAL, options={"regex": True}),
-        marks=pytest.mark.xfail(
-            raises=GrammarError,
-            strict=True,
-            reason="with regex=True, \\p{...} classes are valid but the regex sampler "
-            "parses with Python's re and rejects them (hits gdtoolkit's NAME)",
-        ),
-        id="regex-unicode-property",
-    ),
-]
+# -- regex features of a token's context --------------------------------------------------
+
+LOOKBEHIND = """\
+start: (Q R ";")+
+Q: "q"
+R: /(?<=q)r/
+"""
+
+# R must follow a q, S must not follow a letter: the renderer writes "qr" tightly and
+# puts a separator before S
+LOOKBEHINDS = """\
+start: (pair ";")+
+?pair: Q R
+     | NAME S
+     | NAME Q R
+Q: "q"
+R: /(?<=q)r/
+NAME: /[a-p]+/
+S: /(?<![a-z])s[a-p]*/
+%ignore " "
+"""
 
 
-@pytest.mark.parametrize("case", KNOWN_BUGS)
-def test_known_engine_bug(case: Case) -> None:
-    if case.options.get("regex"):
-        pytest.importorskip("regex")
-    assert_contract(case, sample(case))
+@pytest.mark.parametrize(
+    "case",
+    [
+        pytest.param(Case(LOOKBEHIND, *LALR_CONTEXTUAL, witnesses=[r"^qr;"]), id="one"),
+        *(
+            pytest.param(
+                Case(LOOKBEHINDS, p, lx, witnesses=[r"(^|;)qr;", r"[a-p] s[a-p]*;", r"[a-p]qr;"]),
+                id=f"{p}-{lx}",
+            )
+            for p, lx in ALL_LEXERS
+        ),
+    ],
+)
+def test_lookbehind_at_token_start_looks_at_the_token_before(case: Case) -> None:
+    run = sample(case)
+    assert_contract(case, run)
+    assert run.sampler.stats.repaired == 0
+    assert all(t.count("r") == t.count("qr") for t in run.texts)
+
+
+def test_lookbehind_the_token_before_may_not_satisfy_is_regenerated() -> None:
+    """R follows "q" or "p" and only "qr" lexes: each derivation with a "pr" is
+    regenerated (a third of them, for 4 pairs), counted, and never emitted."""
+    g = Grammar.from_string('start: (X R ";")~1..4\nX: "q" | "p"\nR: /(?<=q)r/\n', parser="lalr")
+    sampler = Sampler(g)
+    texts = [smp.text for smp in sampler.sample(200, seed=0)]
+    assert all("pr" not in t for t in texts)
+    stats = sampler.stats
+    assert stats.emitted == 200
+    assert sum(stats.failures.values()) == stats.derivations - 200 > 0
+    assert all("'p'" in reason or "'r'" in reason for reason in stats.failures)
+
+
+def test_lookbehind_no_token_can_satisfy_fails_clearly() -> None:
+    g = Grammar.from_string("start: NAME R\nNAME: /[a-p]+/\nR: /(?<=q)r/\n", parser="lalr")
+    sampler = Sampler(g)
+    with pytest.raises(GenerationFailed, match="did not re-parse"):
+        list(sampler.sample(3, seed=0))
+    assert sampler.stats.emitted == 0
+    assert sampler.stats.failures
+
+
+UNICODE_PROPERTY = """\
+start: (WORD ";" | NUMBER "!")+
+WORD: /\\p{L}[\\p{L}\\p{Mn}]*/
+NUMBER: /\\p{Nd}+/
+"""
+
+
+@pytest.mark.parametrize("mode", CONTEXT_LEXERS, ids="-".join)
+def test_regex_unicode_property_classes(mode: tuple[str, str]) -> None:
+    """With regex=True, \\p{...} classes draw from the alphabet's members of the class."""
+    regex = pytest.importorskip("regex")
+    case = Case(
+        UNICODE_PROPERTY,
+        *mode,
+        options={"regex": True},
+        sampler={"alphabet": "abcXYZ019;!éÉ€٣"},
+        witnesses=[r"[éÉ]", r"٣", r"[a-cX-Z]{2}"],
+    )
+    run = sample(case)
+    assert_contract(case, run)
+    for t in run.texts:
+        assert "€" not in t
+        for word in re.findall(r"[^;!]+(?=;)", t):
+            assert regex.fullmatch(r"\p{L}+", word), word
+        for number in re.findall(r"[^;!]+(?=!)", t):
+            assert regex.fullmatch(r"\p{Nd}+", number), number
+
+
+@pytest.mark.parametrize("regex_option", [True, False])
+def test_bad_unicode_property_class_is_located(tmp_path: Path, regex_option: bool) -> None:
+    # an unknown property under regex=True, and any property without it, which re rejects
+    pytest.importorskip("regex")
+    path = tmp_path / "bad.lark"
+    bad = r"\p{Nope}+" if regex_option else r"\p{L}+"
+    path.write_text(f"start: WORD NUM\nNUM: /[0-9]+/\nWORD: /{bad}/\n", encoding="utf-8")
+    with pytest.raises(GrammarError) as info:
+        Grammar.from_file(path, parser="lalr", regex=regex_option)
+    err = info.value
+    assert (err.file, err.line, err.rule) == (str(path), 3, "WORD")
 
 
 PROSE = """\
