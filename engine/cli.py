@@ -60,7 +60,11 @@ def _key_value(text: str) -> tuple[str, str]:
 
 def _grammar_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("grammar", help="a .lark file, or the name of a bundled grammar")
-    p.add_argument("--start", help="start rule (default: start)")
+    p.add_argument(
+        "--start",
+        help="start rule, or several separated by commas (default: start; for a family "
+        "grammar, its level1..levelN rules)",
+    )
     p.add_argument("--parser", choices=["earley", "lalr"], default=None, help="Lark parser")
     p.add_argument(
         "--lexer",
@@ -122,7 +126,14 @@ def _grammar(args: argparse.Namespace) -> Grammar:
     if parser is None:
         parser = "lalr" if args.postlex else "earley"
     if args.start:
-        options["start"] = args.start
+        starts = [name.strip() for name in args.start.split(",") if name.strip()]
+        options["start"] = starts if len(starts) > 1 else starts[0]
+    elif Path(args.grammar).is_file():  # a family grammar: its levels are its start rules
+        from .family import level_starts
+
+        levels = level_starts(Path(args.grammar).read_text(encoding="utf-8", errors="replace"))
+        if levels:
+            options["start"] = levels
     try:
         weights = {k: float(v) for k, v in args.weight}
     except ValueError:

@@ -73,6 +73,15 @@ def _families_dir() -> Path:
 
 FAMILIES_DIR = _families_dir()
 _LEVEL_RULE = re.compile(r"^[?!]?level(\d+)\s*(?:\.\s*-?\d+\s*)?:", re.MULTILINE)
+_START_RULE = re.compile(r"^[?!]?start\s*(?:\.\s*-?\d+\s*)?:", re.MULTILINE)
+
+
+def level_starts(source: str) -> list[str]:
+    """The start rules of a family grammar's difficulty levels (``level1``, ``level2``,
+    ...) when it has them and no ``start`` rule, else an empty list."""
+    if _START_RULE.search(source):
+        return []
+    return [f"level{n}" for n in sorted({int(m.group(1)) for m in _LEVEL_RULE.finditer(source)})]
 _ANSWER_NONE = "not enough information"
 
 
@@ -544,11 +553,13 @@ class Family:
             return text
         if ok is None:
             from . import _lark_adapter as adapter
+            from ._regex import flags_from_letters, python_regex
 
             terminal = self.grammar.symbols[sym].terminal
             td = self.grammar.loaded.terminals[terminal]
             regexp, letters, _ = adapter.terminal_regexp(td)
-            pattern = re.compile(f"(?{letters})(?:{regexp})" if letters else regexp)
+            regex_module = bool(self.grammar.loaded.lark.options.regex)
+            pattern = python_regex(regexp, flags_from_letters(letters), regex_module=regex_module)
             ok = self._lexes[(sym, text)] = pattern.fullmatch(text) is not None
         if not ok:
             terminal = self.grammar.symbols[sym].terminal
@@ -595,6 +606,11 @@ class Family:
         if unit in words:
             singular, plural = words[unit]
             return f"{text} {singular if answer == 1 else plural}"
+        if unit in self.lexicons:
+            raise SemanticError(
+                f"{self.path.name}: answer_unit {unit!r} is a role this problem never binds "
+                "(bind it in every structure, or name a word)"
+            )
         return f"{text} {unit}"
 
     def _trace(self, entry: _Entry, values: Mapping[str, Any]) -> str:

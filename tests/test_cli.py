@@ -86,6 +86,19 @@ def test_lint_reports_locations_and_fails_on_errors(capsys, tmp_path: Path) -> N
     assert code == 0 and json.loads(out) == []
 
 
+def test_lint_takes_a_family_grammars_levels_as_its_start_rules(capsys, tmp_path: Path) -> None:
+    from gramgen.family import bundled_families
+
+    code, out, err = run(capsys, "lint", str(bundled_families()["ages"]))
+    assert code == 0 and "0 error(s), 0 warning(s)" in err
+    g = tmp_path / "levels.lark"
+    g.write_text('level1: "a" b\nlevel2: "a" b b\nb: "b" | c\nc: "c" c\n%ignore " "\n')
+    code, out, _ = run(capsys, "lint", str(g))
+    assert code == 1 and f"{g}:4:1: error: rule 'c' can never finish" in out
+    code, out, _ = run(capsys, "sample", str(g), "--start", "level2", "-n", "3", "--seed", "1")
+    assert code == 0 and out.split() == ["abb"] * 3  # minimal spacing: none needed
+
+
 def test_stats_reports_sizes_and_counts(capsys) -> None:
     code, out, _ = run(capsys, "stats", "json", "--format", "json", "--parser", "lalr")
     rep = json.loads(out)

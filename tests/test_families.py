@@ -259,6 +259,11 @@ def _english(text: str) -> list[str]:
             and eng.a(m.group(2)).split()[0] != m.group(1).lower()
         ):
             out.append(m.group(0))
+    # numerals read aloud: "an 8%", "an 11-year-old", "a 9"
+    for m in re.finditer(r"\b([Aa]n?) \$?(\d[\d,]*)", text):
+        spoken = eng.number_to_words(m.group(2).replace(",", ""))
+        if eng.a(str(spoken)).split()[0] != m.group(1).lower():
+            out.append(m.group(0))
     for m in re.finditer(r"(?<![\d.,/$])\b1 ([a-z]+)", text):
         if eng.singular_noun(m.group(1)) and m.group(1) not in {"less", "plus", "minus", "equals"}:
             out.append(m.group(0))

@@ -368,3 +368,21 @@ def test_possessives_are_written_onto_the_name(tmp_path: Path) -> None:
     for i in range(20):
         rec = fam.item(i, seed=2, verify="full")
         assert re.match(r"[A-Z][a-z]+'s bag holds \d+ pens\. ", str(rec["question"])), rec
+
+
+def test_an_answer_unit_role_that_is_never_bound_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "unit.lark").write_text(
+        'start: "Ann has" NUM "." "How many" "?"\nNUM: /[1-9][0-9]*/\n%ignore " "\n'
+    )
+    (tmp_path / "unit.py").write_text(
+        "from gramgen.semantics import Semantics\n"
+        "class Unit(Semantics):\n"
+        "    levels = 1\n"
+        "    lexicons = {'thing': ('apple', 'pear')}\n"
+        "    answer_unit = 'thing'\n"
+        "    def start(self, c):\n"
+        "        (tok,) = self.tokens(c)\n"
+        "        return self.number(tok, 2, 9)\n"
+    )
+    with pytest.raises(SemanticError, match="answer_unit 'thing' is a role this problem never"):
+        Family(tmp_path / "unit.lark").item(0)
