@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import dataclasses
 import fnmatch
 import functools
 import hashlib
@@ -37,12 +38,14 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from lark import Token
 from lark.exceptions import VisitError
+from lark.visitors import Discard
 
 from ._inflect import engine as inflect_engine
 from .derive import Derivation, RandomChooser, item_seed
 from .errors import GramgenError, GrammarError, InvalidArgument, SemanticError
-from .grammar import Grammar
+from .grammar import Grammar, Kind
 from .parse import DerivationParser, ParseFailed
 from .sample import Sampler
 from .semantics import (
@@ -55,7 +58,7 @@ from .semantics import (
     load_lexicon,
     parse_number,
 )
-from .trees import transform, view
+from .trees import Views, transform, view
 
 __all__ = [
     "Family",
@@ -82,7 +85,12 @@ def level_starts(source: str) -> list[str]:
     if _START_RULE.search(source):
         return []
     return [f"level{n}" for n in sorted({int(m.group(1)) for m in _LEVEL_RULE.finditer(source)})]
+
+
 _ANSWER_NONE = "not enough information"
+# derivation paths (and views) per level whose entries are kept: families with many
+# phrasings meet new paths for millions of problems, and memory must stay flat
+_ENTRIES_KEPT = 20_000
 
 
 def _version() -> str:
@@ -134,7 +142,7 @@ class _Entry:
     numbers: list[Slot] = field(default_factory=list)
     others: list[Slot] = field(default_factory=list)
     slot_index: frozenset[int] = frozenset()
-    choices: frozenset[tuple[int, int, int]] = frozenset()  # (level, symbol, choice) taken
+    choices: frozenset[int] = frozenset()  # _choice(level, symbol, choice) of those taken
     verified: bool = False  # every choice it makes has had a full check
     styles: dict[str, str] = field(default_factory=dict)
     # each step template split into text and {field[:spec]} parts, once
@@ -147,6 +155,12 @@ class _Entry:
     separators: dict[tuple[str, ...], list[str]] = field(default_factory=dict)
 
 
+def _choice(level: int, sym: int, choice: int) -> int:
+    """One int for a choice made at a level (a set of ints is one object to the
+    garbage collector; a set of tuples is one per choice)."""
+    return (level << 42) | (sym << 21) | choice
+
+
 @dataclass
 class _Level:
     name: str
@@ -156,6 +170,7 @@ class _Level:
     # by what the actions see (trees.view): their model, solved, with slots in the
     # order of the tokens handed to them
     views: dict[tuple[int, ...], _Entry] = field(default_factory=dict)
+    tables: Views | None = None  # for trees.view: token types told apart by what the actions do
 
 
 @dataclass
@@ -233,7 +248,7 @@ class Family:
                 raise InvalidArgument(f"person {name!r}: pronoun set must be he, she or they")
         self._lexes: dict[tuple[int, str], bool] = {}
         self._solved: dict[tuple[Any, ...], _Entry] = {}
-        self._verified: set[tuple[int, int, int]] = set()  # (level, symbol, choice)
+        self._verified: set[int] = set()  # _choice(level, symbol, choice) of checked problems
         self._parser: DerivationParser | None = None
         self.stats = FamilyStats()
         self.relpath = _relative(self.path)
@@ -286,12 +301,41 @@ class Family:
         key = tuple(d.path)
         entry = lv.entries.get(key)
         if entry is None:
-            shape, kept, choices = view(lv.sampler, d)
+            if lv.tables is None:
+                lv.tables = Views(lv.sampler.grammar, self._token_keys(lv))
+            shape, kept, choices = view(lv.sampler, d, lv.tables)
             base = lv.views.get(shape)
             if base is None:
+                if len(lv.views) >= _ENTRIES_KEPT:
+                    lv.views.clear()
                 base = lv.views[shape] = self._base(lv, d, kept)
+            if len(lv.entries) >= _ENTRIES_KEPT:  # a cache: bounded, started over when full
+                lv.entries.clear()
             entry = lv.entries[key] = self._instance(lv, base, d, kept, choices)
         return entry
+
+    def _token_keys(self, lv: _Level) -> dict[int, Any]:
+        """Per terminal, what its token callback does (returns and binds) on a fresh
+        instance of the actions: terminals whose callbacks do the same (verbs bound
+        alike, say) are one to the actions, and derivations differing only in them
+        share a model. A callback that hands on the token keeps its type apart."""
+        keys: dict[int, Any] = {}
+        engine = lv.sampler.engine
+        for s in self.grammar.symbols:
+            if s.kind is not Kind.TERM:
+                continue
+            actions = self.actions(lv.number)
+            text = engine.term_const[s.id] or ""
+            try:
+                out = actions._call_userfunc_token(Token(s.terminal, text, start_pos=0))
+            except Exception:  # the real run reports it, with the derivation
+                continue
+            if isinstance(out, Token) or out is Discard:
+                continue
+            m = actions.model
+            slots = [dataclasses.astuple(dataclasses.replace(x, index=0)) for x in m.slots]
+            keys[s.id] = ("did", repr(out), repr(slots), repr(dataclasses.replace(m, slots=[])))
+        return keys
 
     def _base(self, lv: _Level, d: Derivation, kept: Sequence[int]) -> _Entry:
         """The entry of every derivation the actions see as they see ``d`` (the same
@@ -344,7 +388,7 @@ class Family:
         entry.separators = {}
         entry.droppable = None
         entry.verified = False
-        entry.choices = frozenset((lv.number, sym, c) for sym, c in choices)
+        entry.choices = frozenset([_choice(lv.number, sym, c) for sym, c in choices])
         entry.numbers = [s for s in slots if s.kind == "number"]
         entry.others = sorted((s for s in slots if s.kind != "number"), key=lambda s: s.index)
         entry.slot_index = frozenset(s.index for s in slots)

@@ -216,7 +216,7 @@ def load_lexicon(spec: str | Path | Sequence[str]) -> tuple[str, ...]:
     return out
 
 
-@dataclass
+@dataclass(slots=True)
 class Slot:
     """A token of the derivation whose text is filled per problem."""
 
@@ -232,9 +232,8 @@ class Slot:
 
     def at(self, index: int) -> Slot:
         """This slot on another token."""
-        new = Slot.__new__(Slot)
-        new.__dict__ = {**self.__dict__, "index": index}
-        return new
+        return Slot(index, self.kind, self.role, self.name, self.style, self.form, self.count,
+                    self.lexicon, self.vague)  # fmt: skip
 
 
 @dataclass

@@ -18,6 +18,7 @@ True
 from __future__ import annotations
 
 import weakref
+from collections.abc import Hashable, Mapping
 from typing import Any
 
 from lark import Token, Transformer, Tree
@@ -27,7 +28,7 @@ from .derive import Derivation
 from .grammar import Grammar, Kind, Symbol
 from .sample import Sampler
 
-__all__ = ["placeholders", "to_lark", "transform", "view"]
+__all__ = ["Views", "placeholders", "to_lark", "transform", "view"]
 
 _Out = list[Any]
 
@@ -51,19 +52,39 @@ class _Shape:
         ]
         self.inner_flag = [self.keep[s.id] or bool(s.inner_kept) for s in syms]
         self.type_of = {s.id: s.terminal for s in syms if s.kind is Kind.TERM}
-        self._views(grammar)
+        self.grammar = grammar
+        self._default_views: Views | None = None
 
-    def _views(self, grammar: Grammar) -> None:
-        """The tables of :func:`view`: ``silent[s]``, whether ``s`` never shows a transformer
-        anything (only filtered-out tokens below it), and ``cls[s][a]``, an id per
-        alternative that is the same for alternatives a transformer sees alike (the same
-        node name, the same kept tokens' types and subtrees, in the same order)."""
+    @property
+    def views(self) -> Views:
+        """The tables of :func:`view` that tell tokens apart by their type."""
+        if self._default_views is None:
+            self._default_views = Views(self.grammar)
+        return self._default_views
+
+
+class Views:
+    """The tables of :func:`view`: ``silent[s]``, whether ``s`` never shows a transformer
+    anything (only filtered-out tokens below it), and ``cls[s][a]``, an id per
+    alternative that is the same for alternatives a transformer sees alike (the same
+    node name, the same kept tokens and subtrees, in the same order).
+
+    Kept tokens are told apart by their type, or by ``token_key[symbol]`` where given:
+    a caller that knows two types make no difference to its transformer (their token
+    callbacks do the same) gives them one key, and derivations differing only in them
+    share a view.
+    """
+
+    def __init__(self, grammar: Grammar, token_key: Mapping[int, Hashable] | None = None) -> None:
+        shape = _shape(grammar)
         syms = grammar.symbols
+        keep, alt_flags, inner_flag = shape.keep, shape.alt_flags, shape.inner_flag
+        type_of = shape.type_of
         placeholders_on = bool(grammar.loaded.lark.options.maybe_placeholders)
 
         def quiet_child(c: int, flag: bool) -> bool:
             if syms[c].kind is Kind.TERM:
-                return not (flag or self.keep[c])
+                return not (flag or keep[c])
             return silent[c]
 
         # greatest fixpoint: assume silent, clear what shows something, until stable
@@ -77,11 +98,11 @@ class _Shape:
                 if s.kind is Kind.RULE:
                     quiet = all(
                         quiet_child(c, f)
-                        for a, flags in zip(s.alts, self.alt_flags[s.id], strict=True)
+                        for a, flags in zip(s.alts, alt_flags[s.id], strict=True)
                         for c, f in zip(a.items, flags, strict=True)
                     )
                 else:
-                    quiet = quiet_child(s.inner, self.inner_flag[s.id])
+                    quiet = quiet_child(s.inner, inner_flag[s.id])
                     if s.kind is Kind.OPT and s.brackets and placeholders_on:
                         quiet = quiet and placeholders(grammar, s.inner, s.inner_kept) == 0
                 if not quiet:
@@ -94,7 +115,9 @@ class _Shape:
         def desc(c: int, flag: bool) -> Any:
             s = syms[c]
             if s.kind is Kind.TERM:
-                return ("T", self.type_of[c]) if flag or self.keep[c] else None
+                if not (flag or keep[c]):
+                    return None
+                return ("T", type_of[c] if token_key is None else token_key.get(c, type_of[c]))
             if silent[c]:
                 return None
             if s.kind is Kind.RULE and not s.is_group:
@@ -105,7 +128,7 @@ class _Shape:
                     got = ("G", tuple(alt_id(s, i) for i in range(len(s.alts))))
                 else:
                     seen = placeholders(grammar, s.inner, s.inner_kept) if s.brackets else -1
-                    inner = desc(s.inner, self.inner_flag[c])
+                    inner = desc(s.inner, inner_flag[c])
                     got = ("O" if s.kind is Kind.OPT else "P", seen, inner)
                 descs[c] = got
             return got
@@ -118,7 +141,7 @@ class _Shape:
                 name = ("alias", a.alias)
             else:
                 name = (s.template or s.name, s.expand1)
-            flags = self.alt_flags[s.id][i]
+            flags = alt_flags[s.id][i]
             children = tuple(
                 d for c, f in zip(a.items, flags, strict=True) if (d := desc(c, f)) is not None
             )
@@ -298,7 +321,9 @@ def _rule_node(
 View = tuple[int, ...]
 
 
-def view(sampler: Sampler, derivation: Derivation) -> tuple[View, list[int], list[tuple[int, int]]]:
+def view(
+    sampler: Sampler, derivation: Derivation, views: Views | None = None
+) -> tuple[View, list[int], list[tuple[int, int]]]:
     """What a transformer sees of ``derivation``, as a key, without building a tree.
 
     Returns ``(key, kept, choices)``: derivations with equal keys give a transformer
@@ -306,12 +331,15 @@ def view(sampler: Sampler, derivation: Derivation) -> tuple[View, list[int], lis
     where the tokens are (``kept``: the indices in ``derivation.tokens`` of the
     tokens it is handed, in order); alternatives that differ only in the filtered-out
     literals they write ("At first ," or not) have the same key. ``choices``: every
-    ``(symbol, choice)`` made, as :meth:`Engine.tree` records them.
+    ``(symbol, choice)`` made, as :meth:`Engine.tree` records them. ``views``: tables
+    that tell some token types apart by a key of the caller's (default: by type).
     """
     shape = _shape(sampler.grammar)
+    if views is None:
+        views = shape.views
     engine = sampler.engine
     kind, items, inner = engine.kind, engine.items, engine.inner
-    cls, silent, keep = shape.cls, shape.silent, shape.keep
+    cls, silent, keep = views.cls, views.silent, shape.keep
     alt_flags, inner_flag = shape.alt_flags, shape.inner_flag
     path = derivation.path
     p = tok = 0

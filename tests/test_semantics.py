@@ -386,3 +386,23 @@ def test_an_answer_unit_role_that_is_never_bound_is_an_error(tmp_path: Path) -> 
     )
     with pytest.raises(SemanticError, match="answer_unit 'thing' is a role this problem never"):
         Family(tmp_path / "unit.lark").item(0)
+
+
+def test_terminals_the_actions_treat_alike_share_a_view() -> None:
+    """think_of_number's verbs (MULTIPLY, MAKE, DOUBLE, ...) are terminals of their own
+    that the actions all bind as the person's verb: one model serves them all."""
+    import random
+
+    from gramgen.derive import RandomChooser
+    from gramgen.trees import Views, view
+
+    fam = load_family("think_of_number")
+    lv = fam._level(1)
+    merged = Views(lv.sampler.grammar, fam._token_keys(lv))
+    by_type, alike = set(), set()
+    rng = random.Random(3)
+    for _ in range(2000):
+        d = lv.sampler.derive(RandomChooser(lv.sampler.engine, rng))
+        by_type.add(view(lv.sampler, d)[0])
+        alike.add(view(lv.sampler, d, merged)[0])
+    assert len(alike) * 2 < len(by_type)
