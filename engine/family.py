@@ -327,7 +327,7 @@ class Family:
             actions = self.actions(lv.number)
             text = engine.term_const[s.id] or ""
             try:
-                out = actions._call_userfunc_token(Token(s.terminal, text, start_pos=0))
+                out = actions._call_userfunc_token(Token(s.terminal, text, start_pos=0))  # type: ignore[no-untyped-call]
             except Exception:  # the real run reports it, with the derivation
                 continue
             if isinstance(out, Token) or out is Discard:
