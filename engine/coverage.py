@@ -13,7 +13,7 @@ Items that cannot be reached from the start rule are listed as unreachable, not 
 >>> from gramgen import Grammar, Sampler
 >>> s = Sampler(Grammar.from_string('start: "a" | "b" | "c"', parser="lalr"))
 >>> cov = Coverage(s)
->>> for smp in s.sample(30, seed=1): cov.add(smp.derivation)
+>>> cov.add_all(smp.derivation for smp in s.sample(30, seed=1))
 >>> cov.summary()["alt"]
 (3, 3)
 """
@@ -25,6 +25,7 @@ import random
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from .derive import Derivation, Engine, RandomChooser
@@ -38,6 +39,8 @@ Item = tuple[object, ...]  # ("alt", sym, index) | ("opt", sym, taken) | ("rep",
 
 KINDS = ("alt", "opt", "rep", "term", "kpath")
 _WANDER = 0.5  # how often the guided chooser makes an ordinary weighted choice instead
+_WALK_LIMIT = 64  # a rule of one alternative is written out in the replay up to this size
+_WALK_DEPTH = 32  # and this many such rules deep
 
 
 def _rep_classes(lo: int, hi: int) -> list[str]:
@@ -75,7 +78,7 @@ class Coverage:
         self.sampler = sampler
         self.grammar: Grammar = sampler.grammar
         self.engine: Engine = sampler.engine
-        self.k = tuple(sorted(set(k)))
+        self.k = k if type(k) is tuple and len(k) < 2 else tuple(sorted(set(k)))
         self.hits: Counter[Item] = Counter()
         self.derivations = 0
         # what depends on the grammar alone is worked out once per sampler and k
@@ -175,58 +178,58 @@ class Coverage:
 
     def items_of(self, d: Derivation) -> Counter[Item]:
         """The coverage items one derivation exercises, with counts."""
-        t = self._tables
-        if t.kpaths:
+        if self._tables.kpaths:
             return self._items_with_kpaths(d)
-        counts: dict[Item, int] = {}
-        get = counts.get
-        key: Item
+        return self._count(d)
+
+    def _count(self, d: Derivation) -> Counter[Item]:
+        """:meth:`items_of` without k-paths: the derivation replayed, decisions only."""
+        t = self._tables
+        keys: list[Item] = []
+        if t.lit_terms:  # the strings of terminals written "a" | "b" | ...: from the tokens
+            lit_terms = t.lit_terms
+            keys += [("lit", s, text) for s, text in d.tokens if s in lit_terms]
+        append = keys.append
+        add_keys = keys.extend
         code = t.code
+        walk, inner_walk = t.walk, t.inner_walk
         alt_keys, opt_keys, rep_keys, term_keys = t.alt_keys, t.opt_keys, t.rep_keys, t.term_keys
-        lit_terms = t.lit_terms
         items = self.engine.reversed_items
-        inner = self.engine.inner
         path = d.path
-        tokens = d.tokens
-        pi = ti = 0
+        pi = 0
         stack = [d.start]
         pop = stack.pop
         extend = stack.extend
-        while stack:  # the derivation replayed: the order of Engine.tree, without the nodes
+        while stack:  # in the order of Engine.tree: the path's decisions come in turn
             s = pop()
             k = code[s]
             if k == 0:
-                a = path[pi]
+                static, kids = walk[s][path[pi]]
                 pi += 1
-                key = alt_keys[s][a]
-                counts[key] = get(key, 0) + 1
-                extend(items[s][a])
-            elif k == 4:  # one alternative: no decision in the path
-                key = alt_keys[s][0]
-                counts[key] = get(key, 0) + 1
-                extend(items[s][0])
-            elif k == 3:
-                key = term_keys[s]
-                counts[key] = get(key, 0) + 1
-                if s in lit_terms:
-                    key = ("lit", s, tokens[ti][1])
-                    counts[key] = get(key, 0) + 1
-                ti += 1
+                add_keys(static)
+                extend(kids)
             elif k == 1:
                 c = path[pi]
                 pi += 1
-                key = opt_keys[s][c]
-                counts[key] = get(key, 0) + 1
+                append(opt_keys[s][c])
                 if c:
-                    stack.append(inner[s])
-            else:
+                    static, kids = inner_walk[s]
+                    add_keys(static)
+                    extend(kids)
+            elif k == 2:
                 c = path[pi]
                 pi += 1
-                key = rep_keys[s][c if c < 2 else 2]
-                counts[key] = get(key, 0) + 1
+                append(rep_keys[s][c if c < 2 else 2])
                 if c:
-                    extend([inner[s]] * c)
-        return Counter(counts)
+                    static, kids = inner_walk[s]
+                    add_keys(static * c)
+                    extend(kids * c)
+            elif k == 4:  # one alternative (where _Tables did not write it out)
+                append(alt_keys[s][0])
+                extend(items[s][0])
+            else:  # a terminal below such a rule
+                append(term_keys[s])
+        return Counter(keys)
 
     def _items_with_kpaths(self, d: Derivation) -> Counter[Item]:
         out: Counter[Item] = Counter()
@@ -263,18 +266,20 @@ class Coverage:
 
     def add(self, d: Derivation) -> Counter[Item]:
         """Record a derivation; returns the items it hit for the first time."""
-        got = self.items_of(d)
+        got = self._items_with_kpaths(d) if self._tables.kpaths else self._count(d)
         hits = self.hits
+        self.derivations += 1
+        if not hits:  # the first derivation: everything it hit is new
+            dict.update(hits, got)  # hits.update(got), which is this when hits is empty
+            return got
         seen = hits.get
         new: Counter[Item] = Counter()
         for i, n in got.items():  # hits.update(got), noting what is new
             old = seen(i)
-            if not old:
-                new[i] = n
-                hits[i] = n
-            else:
+            if old:
                 hits[i] = old + n
-        self.derivations += 1
+            else:
+                hits[i] = new[i] = n
         return new
 
     def add_all(self, ds: Iterable[Derivation]) -> None:
@@ -446,6 +451,11 @@ class _Distances:
     least: list[int]  # min(alt_dist[s])
     ties: list[list[int]]  # the alternatives a with alt_dist[s][a] == least[s]
     onward: list[list[bool]]  # alternative a of s holds a symbol that leads to something new
+    open: list[int]  # the alternatives of s not covered yet (bit a for alternative a)
+    leads: list[int]  # onward[s] as bits
+    # for each rule, what the chooser looks at when nothing here is new: least, ties,
+    # alt_dist and the number of alternatives
+    plan: list[tuple[int, list[int], list[int], int]]
 
 
 class _Tables:
@@ -473,6 +483,7 @@ class _Tables:
             (("rep", i, "0"), ("rep", i, "1"), ("rep", i, "many")) for i in range(n)
         ]
         self.term_keys: list[Item] = [("term", i) for i in range(n)]
+        self._write_walks()
         self.lit_terms = frozenset(i for i, t in e.terminals.items() if t.literals)
         pairs = self.alt_pairs
         self.pair_keys: list[tuple[tuple[Item, ...], ...]] = [
@@ -511,6 +522,61 @@ class _Tables:
         self.nalts = [len(x.alts) for x in syms]
         self.fresh: _Distances | None = None  # for no hits at all
 
+    def _write_walks(self) -> None:
+        """For the replay of a derivation (:meth:`Coverage.items_of`): what each
+        alternative, and what the inside of each optional or repetition, exercises
+        without a decision (its terminals, and rules of one alternative written out up to
+        a size) and the decisions below it, last first."""
+        e = self.engine
+        code = e.code
+        items = e.items
+        done: dict[int, tuple[tuple[Item, ...], tuple[int, ...]] | None] = {}
+
+        def expand(syms: Sequence[int], stack: set[int]) -> tuple[list[Item], list[int]]:
+            static: list[Item] = []
+            kids: list[int] = []
+            for i in syms:
+                k = code[i]
+                if k == 3:
+                    static.append(self.term_keys[i])
+                    continue
+                if k == 4 and i not in stack and len(stack) < _WALK_DEPTH:
+                    if i in done:
+                        got = done[i]
+                    else:
+                        stack.add(i)
+                        sub = expand(items[i][0], stack)
+                        stack.discard(i)
+                        small = len(sub[0]) + len(sub[1]) <= _WALK_LIMIT
+                        got = done[i] = (tuple(sub[0]), tuple(sub[1])) if small else None
+                    if got is not None:
+                        static.append(self.alt_keys[i][0])
+                        static += got[0]
+                        kids += got[1]
+                        continue
+                kids.append(i)
+            return static, kids
+
+        def walk(
+            syms: Sequence[int], first: Item | None
+        ) -> tuple[tuple[Item, ...], tuple[int, ...]]:
+            static, kids = expand(syms, set())
+            if first is not None:
+                static.insert(0, first)
+            return tuple(static), tuple(reversed(kids))
+
+        n = len(code)
+        self.walk: list[list[tuple[tuple[Item, ...], tuple[int, ...]]]] = [[] for _ in range(n)]
+        self.inner_walk: list[tuple[tuple[Item, ...], tuple[int, ...]]] = [((), ())] * n
+        for sid in range(n):
+            k = code[sid]
+            if k == 0:
+                self.walk[sid] = [
+                    walk(its, key) for its, key in zip(items[sid], self.alt_keys[sid], strict=True)
+                ]
+            elif k in (1, 2):
+                self.inner_walk[sid] = walk((e.inner[sid],), None)
+
     def distances(self, hits: Counter[Item]) -> _Distances:
         """``dist[s]``: the smallest size of a derivation of ``s`` that exercises an
         uncovered alternative (or a new pair of nested rules), optional outcome or
@@ -524,6 +590,7 @@ class _Tables:
         n = self.n
         dist = [inf] * n
         uncovered = [False] * n
+        opened = [0] * n
         alt_dist = [[inf] * k for k in self.nalts]
         edges: list[tuple[int, list[tuple[int, int]]]] = []
         later: list[tuple[list[int], int, list[tuple[int, int]]]] = []
@@ -544,13 +611,15 @@ class _Tables:
             dist[sid] = best
             if out:
                 edges.append((sid, out))
-            for x in keys:
+            fresh = 0
+            for c, x in enumerate(keys):
                 if not seen(x):
-                    uncovered[sid] = True
-                    break
-            else:
-                if pairs:
-                    uncovered[sid] = any(not seen(p) for ps in pkeys for p in ps)
+                    fresh |= 1 << c
+            if fresh:
+                uncovered[sid] = True
+                opened[sid] = fresh
+            elif pairs:
+                uncovered[sid] = any(not seen(p) for ps in pkeys for p in ps)
         for sid, inner, cost in self.opts:
             best = inf
             if cost < inf:
@@ -592,6 +661,7 @@ class _Tables:
         least = [inf] * n
         ties: list[list[int]] = [[]] * n  # never changed
         onward: list[list[bool]] = [[]] * n
+        lead_bits = [0] * n
         items = self.engine.items
         for sid, _alts in self.rules:
             row = alt_dist[sid]
@@ -599,16 +669,20 @@ class _Tables:
                 least[sid] = m = min(row)
                 tied = ties[sid] = []
                 leads = onward[sid] = []
+                bits = 0
                 for c, its in enumerate(items[sid]):
                     if row[c] == m:
                         tied.append(c)
                     for i in its:
                         if dist[i] < inf:
                             leads.append(True)
+                            bits |= 1 << c
                             break
                     else:
                         leads.append(False)
-        result = _Distances(dist, alt_dist, uncovered, least, ties, onward)
+                lead_bits[sid] = bits
+        plan = list(zip(least, ties, alt_dist, self.nalts, strict=True))
+        result = _Distances(dist, alt_dist, uncovered, least, ties, onward, opened, lead_bits, plan)
         if not hits:
             self.fresh = result
         return result
@@ -618,109 +692,172 @@ class CoverageChooser(RandomChooser):
     """Weighted random choices that prefer what the coverage has not seen yet.
 
     Among the options that fit the budget it takes an uncovered alternative,
-    optional outcome or repetition class first; otherwise an option that leads
-    to something uncovered; otherwise the usual weighted choice.
+    optional outcome or repetition class first (each once until the next
+    :meth:`refresh`); otherwise an option that leads to something uncovered;
+    otherwise the usual weighted choice. Call :meth:`refresh` after recording
+    each derivation in the coverage, as :func:`run` does.
     """
 
-    __slots__ = ("_alt_dist", "_claimed", "_cov", "_d", "_dist", "_seen", "_t")
+    __slots__ = ("_claimed", "_cov", "_leads", "_open", "_pairs", "_plan", "_seen", "_state", "_t")
 
     def __init__(self, coverage: Coverage, rng: random.Random) -> None:
         super().__init__(coverage.engine, rng)
         self._cov = coverage
         self._t = coverage._tables
-        self._dist: list[int] = []
-        self._alt_dist: list[list[int]] = []
-        self._d: _Distances | None = None
-        self._claimed: set[Item] = set()
+        self._pairs = bool(coverage.alt_pairs)
+        self._state: _Distances | None = None  # None: worked out when next needed
+        self._claimed: set[Item] = set()  # chosen since the last refresh, as new
+        # without pairs: the uncovered alternatives of each rule not chosen since the
+        # last refresh, as bits (None: to be copied from _state.open when next needed;
+        # with pairs, none: _fresh_or_pair decides)
+        self._open: list[int] | None = None
+        self._leads: list[int] = []  # _state.leads and _state.plan, at hand
+        self._plan: list[tuple[int, list[int], list[int], int]] = []
         self._seen: tuple[object, int] | None = None
-        self.refresh()
 
     def refresh(self) -> None:
-        """Recompute, after each derivation, how cheaply each symbol reaches something new.
+        """Take in what the coverage recorded since the last refresh (call it after each
+        derivation is added): how cheaply each symbol now reaches something new.
 
         ``dist[s]`` is the smallest size of a derivation of ``s`` that exercises an
         uncovered alternative, optional outcome or repetition class (INF if none).
-        Nothing is recomputed while the coverage has no new item (the hits only grow).
+        It is worked out when the next derivation first asks (never, if no other
+        derivation is drawn), and only if the coverage has a new item since (the hits
+        only grow).
         """
         self._claimed.clear()
+        self._open = None
         hits = self._cov.hits
-        seen = (hits, len(hits))
-        if self._seen is not None and self._seen[0] is hits and self._seen[1] == seen[1]:
-            return
-        d = self._d = self._t.distances(hits)
-        self._dist, self._alt_dist = d.dist, d.alt_dist
-        self._seen = seen
+        seen = self._seen
+        if seen is None or seen[0] is not hits or seen[1] != len(hits):
+            self._state = None
+
+    def _update(self) -> _Distances:
+        hits = self._cov.hits
+        d = self._state = self._t.distances(hits)
+        self._seen = (hits, len(hits))
+        return d
+
+    def _prepare(self) -> list[int]:
+        """The state for the next derivation: distances up to date, no claims."""
+        d = self._state or self._update()
+        self._leads, self._plan = d.leads, d.plan
+        op = self._open = [0] * len(d.open) if self._pairs else list(d.open)
+        return op
+
+    @property
+    def _dist(self) -> list[int]:
+        return (self._state or self._update()).dist
+
+    @property
+    def _alt_dist(self) -> list[list[int]]:
+        return (self._state or self._update()).alt_dist
 
     def _new(self, item: Item) -> bool:
         """Not covered yet, nor chosen earlier in the derivation under way."""
         return not self._cov.hits.get(item) and item not in self._claimed
 
     def alternative(self, sym: int, candidates: Sequence[int]) -> int:
-        d = self._d
-        assert d is not None
-        if d.uncovered[sym]:  # else nothing here is new (the hits only grow)
-            seen = self._cov.hits.get
-            claimed = self._claimed
-            keys = self._t.alt_keys[sym]
-            fresh = []
-            for c in candidates:
-                key = keys[c]
-                if not seen(key) and key not in claimed:
-                    fresh.append(c)
-            pairs = self._t.pair_keys[sym]
-            if not fresh and self._cov.alt_pairs:
-                # no new alternative: one that puts a new pair of nested rules together
-                fresh = [
-                    c for c in candidates if any(not seen(p) and p not in claimed for p in pairs[c])
-                ]
-            if fresh:
+        op = self._open
+        if op is None:
+            op = self._prepare()
+        whole = op[sym]  # uncovered alternatives not chosen yet
+        if whole:
+            left = whole
+            if candidates is not self._engine.all_alts[sym]:
+                fit = 0
+                for c in candidates:
+                    fit |= 1 << c
+                left &= fit
+            if left:
                 # an uncovered alternative that also leads on to more that is new first
-                leads = d.onward[sym]
-                pick = []
-                for c in fresh:
-                    if leads[c]:
-                        pick.append(c)
-                if not pick:
-                    pick = fresh
+                pick = _bits(left & self._leads[sym] or left)
                 c = pick[int(self.rng.random() * len(pick))]
-                claimed.add(keys[c])
-                claimed.update(pairs[c])
+                op[sym] = whole ^ (1 << c)
                 return c
-        ad = self._alt_dist[sym]
-        if len(candidates) == len(ad):  # every alternative fits
-            best, ties = d.least[sym], d.ties[sym]
-        else:
+        elif self._pairs:
+            d = self._state
+            if d is not None and d.uncovered[sym]:  # else nothing here is new
+                c = self._fresh_or_pair(d, sym, candidates)
+                if c >= 0:
+                    return c
+        best, ties, ad, n = self._plan[sym]
+        if len(candidates) != n:  # not every alternative fits
             best = min(ad[c] for c in candidates)
             ties = []
         # Chase the nearest uncovered item only part of the time: every occurrence of
         # a symbol would chase it otherwise, and recursion would nest until the
         # budget runs out, before the sibling that leads there is expanded.
         if best >= _INF or self.rng.random() < _WANDER:
-            return RandomChooser.alternative(self, sym, candidates)
+            return _weighted(self, sym, candidates)
         if not ties:
             ties = [c for c in candidates if ad[c] == best]
         return ties[int(self.rng.random() * len(ties))]
 
+    def _fresh_or_pair(self, d: _Distances, sym: int, candidates: Sequence[int]) -> int:
+        """With 2-paths counted: a new alternative, else one that puts a new pair of
+        nested rules together (-1 if none of ``candidates`` does either)."""
+        seen = self._cov.hits.get
+        claimed = self._claimed
+        keys = self._t.alt_keys[sym]
+        fresh = []
+        for c in candidates:
+            key = keys[c]
+            if not seen(key) and key not in claimed:
+                fresh.append(c)
+        pairs = self._t.pair_keys[sym]
+        if not fresh:
+            fresh = [
+                c for c in candidates if any(not seen(p) and p not in claimed for p in pairs[c])
+            ]
+        if not fresh:
+            return -1
+        # an uncovered alternative that also leads on to more that is new first
+        leads = d.onward[sym]
+        pick = [c for c in fresh if leads[c]] or fresh
+        c = pick[int(self.rng.random() * len(pick))]
+        claimed.add(keys[c])
+        claimed.update(pairs[c])
+        return c
+
     def optional(self, sym: int) -> bool:
+        d = self._state or self._update()
         keys = self._t.opt_keys[sym]
         for taken in (1, 0):
             if self._new(keys[taken]):
                 self._claimed.add(keys[taken])
                 return bool(taken)
-        if self._dist[self._engine.inner[sym]] < _INF and self.rng.random() >= _WANDER:
+        if d.dist[self._engine.inner[sym]] < _INF and self.rng.random() >= _WANDER:
             return True
         return super().optional(sym)
 
     def count(self, sym: int, lo: int, hi: int) -> int:
+        d = self._state or self._update()
         # one and many exercise what is inside; zero comes last
         keys = self._t.rep_keys[sym]
         for cls, n in ((1, 1), (2, 2), (0, 0)):
             if lo <= n <= hi and self._new(keys[cls]):
                 self._claimed.add(keys[cls])
                 return n
-        if self._dist[self._engine.inner[sym]] < _INF and hi >= 1 and self.rng.random() >= _WANDER:
+        if d.dist[self._engine.inner[sym]] < _INF and hi >= 1 and self.rng.random() >= _WANDER:
             return max(lo, 1)
         return super().count(sym, lo, hi)
+
+
+_weighted = RandomChooser.alternative
+
+
+@lru_cache(maxsize=4096)
+def _bits(mask: int) -> tuple[int, ...]:
+    """The positions of the bits set in ``mask``, lowest first."""
+    out = []
+    i = 0
+    while mask:
+        if mask & 1:
+            out.append(i)
+        mask >>= 1
+        i += 1
+    return tuple(out)
 
 
 def report_json(cov: Coverage) -> dict[str, object]:

@@ -13,22 +13,37 @@ and parse with Earley (which accepts any context-free grammar).
 >>> d = DerivationParser(s).parse("1+2*3")
 >>> s.renderer.join(d.tokens)
 '1+2*3'
+
+:class:`Recognizer` answers the round trip's question (does a text parse with the
+grammar's own LALR parser?) without building a tree: it drives lark's own lexers
+and parse table over the text, step for step as ``Lark.parse`` does.
+
+>>> r = Recognizer.of(s.grammar.loaded.lark)
+>>> r.accepts("1+2*3", "start"), r.accepts("1+*3", "start")
+(True, False)
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from operator import itemgetter
+from typing import TYPE_CHECKING, Any
 
 from lark import Lark, Token, Tree
+from lark.lexer import BasicLexer, ContextualLexer, UnlessCallback
+from lark.parser_frontends import ParsingFrontend
+from lark.parsers.lalr_analysis import Shift
+from lark.parsers.lalr_parser import LALR_Parser, _Parser
 
 from . import _lark_adapter as adapter
 from .derive import Derivation
 from .errors import GramgenError, InvalidArgument
 from .grammar import Kind
-from .sample import Sampler
 
-__all__ = ["DerivationParser", "ParseFailed"]
+if TYPE_CHECKING:  # not at run time: the renderer imports this module, and sample.py it
+    from .sample import Sampler
+
+__all__ = ["DerivationParser", "ParseFailed", "Recognizer"]
 
 
 class ParseFailed(GramgenError):
@@ -215,3 +230,271 @@ class DerivationParser:
                 path.append(len(node.children))
             stack.extend(reversed(node.children))
         return Derivation(start, path, tokens, size)
+
+
+# ---------------------------------------------------------------------------------------------
+# The round trip's verdict, without a tree
+
+_END = "$END"  # the type lark gives the end of the input
+_second = itemgetter(1)
+# A state's lexer: its match at a position, and the types that need more than a
+# match: None for those it drops (%ignore), else the full-match test of the string
+# terminals lark folded into that regexp (its UnlessCallback).
+_StateLexer = tuple[Callable[[str, int], Any], dict[str, Callable[[str], str | None] | None]]
+
+
+def _match_of(mres: Sequence[Any]) -> Callable[[str, int], Any]:
+    """The match of the first of ``mres`` that matches at a position (lark's
+    ``Scanner.match``, which splits alternations of more than 100 groups)."""
+    if len(mres) == 1:
+        first: Callable[[str, int], Any] = mres[0].match
+        return first
+
+    def match(text: str, pos: int) -> Any:
+        for mre in mres:
+            m = mre.match(text, pos)
+            if m is not None:
+                return m
+        return None
+
+    return match
+
+
+class Recognizer:
+    """Whether a text parses with a grammar's own LALR parser, without building a tree.
+
+    ``Lark.parse`` lexes with the lexer of the parser's current state (the
+    contextual lexer) and feeds each token to the LALR automaton, building tree
+    nodes on the way. This does the same with the same objects (lark's compiled
+    scanners, its unless-retyping and its parse table), leaving out what cannot
+    change the verdict: ``Token`` objects, line counting and tree building. It is
+    made only for configurations where that holds (:meth:`of` returns None for
+    the others): the LALR parser with lark's own basic or contextual lexer, no
+    postlexer, lexer callbacks, transformer, tree class or plugins of the user's.
+
+    :meth:`read_back` answers a narrower question in one pass: whether the texts of
+    given tokens, side by side, are read back as exactly those tokens and accepted.
+
+    >>> from gramgen import Grammar
+    >>> g = Grammar.from_string('start: "a"+', parser="lalr")
+    >>> r = Recognizer.of(g.loaded.lark)
+    >>> r.accepts("aaa"), r.read_back([("A", "a"), ("A", "a")])
+    (True, 'aa')
+    """
+
+    __slots__ = (
+        "_actions",
+        "_ends",
+        "_gotos",
+        "_ignored",
+        "_lexer_of",
+        "_lexers",
+        "_root",
+        "_starts",
+    )
+
+    def __init__(self, frontend: Any) -> None:
+        table = frontend.parser.parser.parse_table
+        # on a terminal: shift to a state (an int), or reduce (symbols popped, nonterminal);
+        # on a nonterminal (after a reduction): the state to go to
+        self._actions: dict[Any, dict[str, Any]] = {}
+        self._gotos: dict[Any, dict[str, Any]] = {}
+        for state, row in table.states.items():
+            actions: dict[str, Any] = {}
+            gotos: dict[str, Any] = {}
+            for key, (action, arg) in row.items():
+                # plain strings: lark's names may be Tokens, whose == is Python code
+                name = str(key)
+                if action is not Shift:
+                    actions[name] = (len(arg.expansion), str(arg.origin.name))
+                elif name.isupper() or name == _END:  # lark's test for a terminal
+                    actions[name] = arg
+                else:
+                    gotos[name] = arg
+            self._actions[state] = actions
+            self._gotos[state] = gotos
+        self._starts: dict[str, Any] = dict(table.start_states)
+        self._ends: dict[str, Any] = dict(table.end_states)
+        lexer = frontend.lexer
+        self._lexer_of: dict[Any, Any] = (
+            lexer.lexers if type(lexer) is ContextualLexer else dict.fromkeys(table.states, lexer)
+        )
+        self._lexers: dict[Any, _StateLexer] = {}  # filled as states are visited
+        # the lexer that knows every terminal, for read_back: None where a lexer retypes
+        # tokens (the order argument of read_back does not hold for those)
+        root: Any = lexer.root_lexer if type(lexer) is ContextualLexer else lexer
+        mres = tuple(root.scanner._mres)  # lark builds the scanner and callbacks on first use
+        self._root: Callable[[str, int], Any] | None = None if root.callback else _match_of(mres)
+        self._ignored = frozenset(str(t) for t in root.ignore_types)  # never reach the parser
+
+    @classmethod
+    def of(cls, parser: Lark) -> Recognizer | None:
+        """The recognizer of ``parser``, or None if its configuration is not one it replays."""
+        o = parser.options
+        if (
+            o.parser != "lalr"
+            or o.postlex is not None
+            or o.transformer is not None
+            or o.lexer_callbacks
+            or o.use_bytes
+            or o._plugins
+            or o.tree_class not in (None, Tree)
+        ):
+            return None
+        fe = parser.parser
+        if (
+            type(fe) is not ParsingFrontend
+            or type(fe.parser) is not LALR_Parser
+            or type(fe.parser.parser) is not _Parser
+            or getattr(fe, "skip_lexer", True)
+        ):
+            return None
+        lexer = fe.lexer
+        if type(lexer) is ContextualLexer:
+            if any(type(lx) is not BasicLexer for lx in lexer.lexers.values()):
+                return None
+        elif type(lexer) is not BasicLexer:
+            return None
+        return cls(fe)
+
+    def _state_lexer(self, state: Any) -> _StateLexer:
+        lexer = self._lexer_of[state]
+        mres = tuple(lexer.scanner._mres)  # lark builds the scanner and callbacks on first use
+        special: dict[str, Callable[[str], str | None] | None] = {}
+        for ttype, cb in lexer.callback.items():
+            if type(cb) is not UnlessCallback:  # only lark's own: of() refused the user's
+                raise GramgenError(f"internal: unexpected lexer callback for {ttype}")
+            special[str(ttype)] = cb.scanner.fullmatch
+        for ttype in lexer.ignore_types:
+            special[str(ttype)] = None  # dropped before any callback counts
+        got: _StateLexer = (_match_of(mres), special)
+        self._lexers[state] = got
+        return got
+
+    def accepts(self, text: str, start: str | None = None) -> bool:
+        """True if ``Lark.parse(text, start=start)`` succeeds, False if it raises."""
+        if start is None:
+            if len(self._starts) != 1:
+                return False
+            (start,) = self._starts
+        first = self._starts.get(start)
+        if first is None:
+            return False
+        end_state = self._ends[start]
+        actions = self._actions
+        gotos = self._gotos
+        lexers = self._lexers
+        stack = [first]
+        push = stack.append
+        state = first
+        pos = 0
+        n = len(text)
+        while True:
+            # the next token, lexed in the state the parser is in (BasicLexer.next_token)
+            match, special = lexers.get(state) or self._state_lexer(state)
+            ttype = _END
+            while pos < n:
+                m = match(text, pos)
+                if m is None:
+                    return False  # UnexpectedCharacters
+                pos = m.end()
+                ttype = m.lastgroup
+                if ttype in special:
+                    full = special[ttype]
+                    if full is None:  # %ignore'd
+                        ttype = _END
+                        continue
+                    ttype = full(m.group(0)) or ttype
+                break
+            # fed to the automaton (ParserState.feed_token)
+            act = actions[state].get(ttype)
+            while type(act) is tuple:  # reduce, then go to
+                size, origin = act
+                if size:
+                    del stack[-size:]
+                state = gotos[stack[-1]].get(origin)
+                if state is None:
+                    return False
+                push(state)
+                if state == end_state and ttype == _END:
+                    return True
+                act = actions[state].get(ttype)
+            if act is None or ttype == _END or act == end_state:
+                return False  # UnexpectedToken (lark asserts the other two)
+            push(act)
+            state = act
+
+    def read_back(
+        self,
+        tokens: Sequence[tuple[Any, str]],
+        start: str | None = None,
+        *,
+        names: Sequence[str] | Mapping[Any, str] | None = None,
+    ) -> str | None:
+        """The texts of ``tokens`` (``(terminal, text)`` pairs) side by side, if
+        ``Lark.parse`` reads that text as exactly these tokens and succeeds; else None
+        (also where this cannot tell, and then :meth:`accepts` decides). A token's
+        terminal is its lark name, or what ``names`` maps to one.
+
+        Each token is checked with the lexer that knows every terminal (the basic
+        lexer, or the contextual lexer's root): what that reads at a position, the
+        lexer of the parser's state reads too, as it tries the same terminals in the
+        same order, only fewer, the token's own among them (the parser has an action
+        on it there, else the automaton below stops). That holds where no lexer
+        retypes a token (a string terminal folded into a regexp of the same priority):
+        elsewhere this answers None. A token of an ``%ignore``'d terminal is never
+        read back (the lexer drops it).
+        """
+        match = self._root
+        if match is None:
+            return None
+        if start is None:
+            if len(self._starts) != 1:
+                return None
+            (start,) = self._starts
+        first = self._starts.get(start)
+        if first is None:
+            return None
+        text = "".join(map(_second, tokens))
+        end_state = self._ends[start]
+        actions = self._actions
+        gotos = self._gotos
+        ignored = self._ignored
+        stack = [first]
+        push = stack.append
+        state = first
+        pos = 0
+        for key, t in tokens:
+            ttype = key if names is None else names[key]
+            # (an empty token cannot match: lark refuses terminals that match nothing)
+            m = match(text, pos)
+            pos += len(t)
+            if m is None or m.end() != pos or m.lastgroup != ttype or ttype in ignored:
+                return None
+            act = actions[state].get(ttype)
+            while type(act) is tuple:  # reduce, then go to (as in accepts)
+                size, origin = act
+                if size:
+                    del stack[-size:]
+                state = gotos[stack[-1]].get(origin)
+                if state is None:
+                    return None
+                push(state)
+                act = actions[state].get(ttype)
+            if act is None or act == end_state:
+                return None
+            push(act)
+            state = act
+        act = actions[state].get(_END)
+        while type(act) is tuple:
+            size, origin = act
+            if size:
+                del stack[-size:]
+            state = gotos[stack[-1]].get(origin)
+            if state is None:
+                return None
+            push(state)
+            if state == end_state:
+                return text
+            act = actions[state].get(_END)
+        return None

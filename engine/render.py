@@ -8,7 +8,10 @@ only where that lexer needs one. The Python indenter is modelled: newlines
 carry the indentation the following ``_INDENT``/``_DEDENT`` tokens ask for.
 
 The round trip is the oracle: :meth:`Renderer.reparse` parses the text with the
-grammar's own Lark configuration (parser, lexer, flags, postlexer).
+grammar's own Lark configuration (parser, lexer, flags, postlexer); with the LALR
+parser it asks :class:`~gramgen.parse.Recognizer` first, which replays lark's lexers
+and parse table without building a tree. :meth:`Renderer.join_checked` does the
+join and the round trip in one pass where the tokens can go side by side.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from . import _lark_adapter as adapter
 from ._regex import flags_from_letters, python_regex
 from .errors import RegexUnsupported
 from .grammar import Grammar, Kind
+from .parse import Recognizer
 
 __all__ = ["Renderer"]
 
@@ -30,6 +34,8 @@ _NO_SPACE_BEFORE = frozenset(".,;:!?)]}%")
 _CLITIC = re.compile(r"['\u2019][a-z]")  # 's, 're, 'll: written onto the word before
 # a lookbehind, a word boundary, or an anchor outside a character class
 _LOOKS_BEHIND = re.compile(r"\(\?<[=!]|\\[bBA]|(?<!\[)\^")
+# a lookahead or an end anchor: what a pattern looks at to the right of its match
+_LOOKS_AHEAD = re.compile(r"\(\?[=!]|(?<!\\)\$|\\Z")
 _PAIR_CACHE_LIMIT = 50_000  # verdicts kept (a few MB); the cache starts over when full
 _NO_SPACE_AFTER = frozenset("([{$")
 SPACINGS = ("minimal", "always", "prose")
@@ -64,6 +70,21 @@ class Renderer:
         # the terminals that do: whether they lex right depends on the text before them
         self._behind = frozenset(
             sid for sid, name in self.type_of.items() if self._looks_behind(name)
+        )
+        #: the round trip's verdict without a tree, where lark's configuration allows it
+        self.recognizer = Recognizer.of(loaded.lark)
+        # join() writes the tokens side by side whenever the basic lexer reads each of
+        # them back from that text: no pattern looks beyond the pair join() checks
+        self._side_by_side = (
+            self.recognizer is not None
+            and self.indenter is None
+            and (
+                self.separator is None
+                or (
+                    self._pairs_context_free
+                    and not any(_LOOKS_AHEAD.search(p.pattern) for p in self.scanner.patterns)
+                )
+            )
         )
 
     def _looks_behind(self, name: str) -> bool:
@@ -221,8 +242,19 @@ class Renderer:
 
     # -- oracle --------------------------------------------------------------------------
 
+    def join_checked(self, tokens: Sequence[tuple[int, str]], start: str) -> str | None:
+        """:meth:`join` in ``minimal`` spacing and :meth:`reparse` in one pass: the tokens
+        side by side, if the grammar's own parser reads exactly these tokens from that
+        text and accepts them (then ``join`` writes that text too); else None."""
+        r = self.recognizer
+        if r is None or not self._side_by_side or self.spacing != "minimal":
+            return None
+        return r.read_back(tokens, start, names=self.type_of)
+
     def reparse(self, text: str, start: str) -> str | None:
         """None if ``text`` parses with the grammar's own parser, else the reason."""
+        if self.recognizer is not None and self.recognizer.accepts(text, start):
+            return None
         try:
             self.grammar.loaded.lark.parse(text, start=start)
         except adapter.ParseError as err:

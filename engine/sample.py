@@ -184,6 +184,10 @@ class Sampler:
         """
         if self.renderer.indenter is not None:
             derivation.tokens = self.renderer.layout(derivation.tokens)
+        elif self.roundtrip:
+            text = self.renderer.join_checked(derivation.tokens, self.start_name)
+            if text is not None:  # what join() writes, read back and accepted
+                return text, False, None
         text = self.renderer.join(derivation.tokens)
         if not self.roundtrip:
             return text, False, None

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import random
+from collections import Counter
 
 import pytest
 
-from gramgen import Grammar, Sampler
+from gramgen import Grammar, RandomChooser, Sampler
 from gramgen.cli import main
 from gramgen.coverage import Coverage, CoverageChooser, report_json, report_text, run
-from gramgen.grammar import bundled_grammars
+from gramgen.grammar import Kind, bundled_grammars
 
 SMALL = """\
 start: greeting NAME? "!"*
@@ -156,3 +157,123 @@ def test_guided_mode_steers_toward_uncovered_pairs_of_nested_rules() -> None:
     guided = sorted(samples_to_full(True, i) for i in range(7))
     rand = sorted(samples_to_full(False, i) for i in range(7))
     assert guided[3] * 4 < rand[3]
+
+
+# ------------------------------------------------------------------------------------------
+# Recording and steering: the replay, what add() reports, determinism, tight budgets
+
+
+def _nested_grammar() -> str:
+    """Rules of one alternative nested deeper and wider than the replay writes out,
+    optionals and repetitions around such rules and terminals, a literal alternation."""
+    chain = "\n".join(f"c{i}: c{i + 1}" for i in range(40))
+    wide = " ".join(f'"w{i}"' for i in range(70))
+    return f"""\
+start: top
+top: c0 wide item* [tail] pick+ WORD? | "k"
+{chain}
+c40: "z" | "y" single
+wide: {wide}
+item: single | "q" -> q
+single: inner "s"
+inner: WORD
+tail: "t" single?
+pick: "m" | "n" | "o"
+WORD: "x" | "v"
+%ignore " "
+"""
+
+
+def _reference_items(cov: Coverage, d: object) -> Counter[tuple[object, ...]]:
+    """The items of a derivation, read off its rebuilt tree node by node."""
+    out: Counter[tuple[object, ...]] = Counter()
+    syms = cov.grammar.symbols
+    tokens = d.tokens  # type: ignore[attr-defined]
+    for node in cov.engine.tree(d).walk():  # type: ignore[arg-type]
+        s = syms[node.sym]
+        if s.kind is Kind.RULE:
+            out["alt", node.sym, node.choice] += 1
+        elif s.kind is Kind.OPT:
+            out["opt", node.sym, node.choice] += 1
+        elif s.kind is Kind.REP:
+            c = node.choice
+            out["rep", node.sym, "0" if c == 0 else "1" if c == 1 else "many"] += 1
+        else:
+            out["term", node.sym] += 1
+            gen = cov.engine.terminals.get(node.sym)
+            if gen is not None and gen.literals:
+                out["lit", node.sym, tokens[node.token][1]] += 1
+    return out
+
+
+@pytest.mark.parametrize("name", ["nested", "json", "arith"])
+def test_recorded_items_are_those_of_the_derivation_tree(name: str) -> None:
+    g = (
+        Grammar.from_string(_nested_grammar(), parser="lalr")
+        if name == "nested"
+        else Grammar.open(name, parser="lalr")
+    )
+    s = Sampler(g, roundtrip=False)
+    cov = Coverage(s, k=())
+    chooser = CoverageChooser(cov, random.Random(2))
+    for i in range(40):
+        d = s.derive(chooser) if i % 2 else s.derive(RandomChooser(s.engine, random.Random(i)))
+        assert cov.items_of(d) == _reference_items(cov, d)
+        cov.add(d)
+        chooser.refresh()
+    assert cov.complete(("alt",))
+
+
+def test_add_returns_what_is_hit_for_the_first_time_and_counts_everything() -> None:
+    s = Sampler(Grammar.open("json", parser="lalr"), roundtrip=False)
+    for k in ((), (2,)):
+        cov = Coverage(s, k=k)
+        total: Counter[tuple[object, ...]] = Counter()
+        for smp in s.sample(30, seed=6):
+            items = cov.items_of(smp.derivation)
+            new = cov.add(smp.derivation)
+            assert new == Counter({i: n for i, n in items.items() if not total[i]})
+            total.update(items)
+            assert cov.hits == total
+        assert cov.derivations == 30
+
+
+@pytest.mark.parametrize("k", [(), (2, 3)])
+def test_guided_sampling_is_deterministic(k: tuple[int, ...]) -> None:
+    def texts() -> list[str]:
+        s = Sampler(Grammar.open("json", parser="lalr"))
+        cov = Coverage(s, k=k)
+        chooser = CoverageChooser(cov, random.Random(11))
+        out = []
+        for i in range(12):
+            smp = s.from_chooser(chooser, index=i, seed=11)
+            assert smp is not None
+            out.append(smp.text)
+            cov.add(smp.derivation)
+            chooser.refresh()
+        return out
+
+    assert texts() == texts()
+
+
+def test_guided_choices_keep_to_a_tight_budget() -> None:
+    s = Sampler(Grammar.open("arith", parser="lalr"), max_size=10)
+    cov = Coverage(s, k=())
+    chooser = CoverageChooser(cov, random.Random(4))
+    for _ in range(300):
+        smp = s.from_chooser(chooser)
+        assert smp is not None and smp.derivation.size <= 10
+        cov.add(smp.derivation)
+        chooser.refresh()
+        if cov.complete(("alt",)):
+            break
+    assert cov.complete(("alt",))
+
+
+@pytest.mark.parametrize(("name", "samples"), [("arith", 1), ("json", 3)])
+def test_guided_mode_covers_every_alternative_in_a_few_samples(name: str, samples: int) -> None:
+    # one derivation takes each uncovered alternative it meets once, as new: arith's ten
+    # fit in one text, json's sixteen in three
+    s = Sampler(Grammar.open(name, parser="lalr"))
+    for seed in range(20):
+        assert run(s, samples, seed=seed, guided=True, k=()).complete(("alt",)), seed
