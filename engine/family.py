@@ -1210,9 +1210,11 @@ def _agreement(
     return problems
 
 
+# a number as the steps write it: 12, 1,968, $4.50 (a comma after it is punctuation)
+_NUM = r"\$?\d(?:[\d,]*\d)?(?:\.\d+)?"
 _ARITH = re.compile(
-    r"((?:\$?\d[\d,]*(?:\.\d+)?|\(|\))(?:\s*(?:[-+*/\u00d7\u00f7x]|\(|\))\s*(?:\$?\d[\d,]*(?:\.\d+)?|\(|\)))+)"
-    r"\s*=\s*(\$?\d[\d,]*(?:\.\d+)?(?:/\d+)?)"
+    rf"((?:{_NUM}|\(|\))(?:\s*(?:[-+*/\u00d7\u00f7x]|\(|\))\s*(?:{_NUM}|\(|\)))+)"
+    rf"\s*=\s*({_NUM}(?:/\d+)?)"
 )
 
 

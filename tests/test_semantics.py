@@ -406,3 +406,12 @@ def test_terminals_the_actions_treat_alike_share_a_view() -> None:
         by_type.add(view(lv.sampler, d)[0])
         alike.add(view(lv.sampler, d, merged)[0])
     assert len(alike) * 2 < len(by_type)
+
+
+def test_step_arithmetic_is_checked_before_a_comma() -> None:
+    from gramgen.family import check_steps
+
+    assert check_steps(["So 3 + 4 = 8, which is the total."]) == [
+        "step 1: 3 + 4 = 8 is wrong (3 + 4 = 7)"
+    ]
+    assert check_steps(["2 x 6 = 12, so 1,968 + 2,176 = 4,144.", "$4.50 + $1 = $5.50, then"]) == []
