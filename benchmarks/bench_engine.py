@@ -4,8 +4,10 @@ Measures items/s (derivations or texts), mean output length and characters/s of
 
 * gramgen: the raw engine (``Engine.derive`` alone, and with ``Renderer.join``) and the
   round-trip-checked path (``Sampler.sample`` with ``roundtrip=True``); ``Engine.derive``
-  with a ``RandomChooser`` runs code compiled for the grammar, and the *general loop* row
-  gives the same derivations through the interpreting loop that other choosers use;
+  with a ``RandomChooser`` runs code compiled for the grammar, the *general loop* row
+  gives the same derivations through the interpreting loop (``Engine.expand``, the
+  weighted random choice inlined), and the *any chooser* row the same again with every
+  choice a call of the chooser's methods, as coverage steering and Hypothesis run;
 * Hypothesis ``hypothesis.extra.lark.from_lark`` (``@given`` runs, generate phase only);
 * fuzzingbook ``GrammarFuzzer`` on a grammar converted from ours (:func:`to_fuzzingbook`);
 * grammarinator on an ANTLR4 grammar converted from ours (:func:`to_antlr`),
@@ -68,6 +70,7 @@ from lark.exceptions import LarkError
 from lark.lexer import PatternStr
 
 from gramgen import Grammar, RandomChooser, Sampler
+from gramgen.derive import Derivation
 from gramgen.grammar import Kind
 from gramgen.render import Renderer
 from gramgen.terminals import DEFAULT_ALPHABET
@@ -79,6 +82,7 @@ GRAMMARS = ("arith", "json", "lark")
 SYSTEMS = ("gramgen", "hypothesis", "fuzzingbook", "grammarinator")
 GRAMGEN_DERIVE = "gramgen derive"
 GRAMGEN_GENERAL = "gramgen derive, general loop"
+GRAMGEN_ANY = "gramgen derive, loop, any chooser"
 GRAMGEN_RENDER = "gramgen derive+join"
 GRAMGEN_CHECKED = "gramgen sample (round-trip)"
 
@@ -707,15 +711,32 @@ def bench_gramgen(subject: Subject, opts: Options) -> list[Result]:
         "gramgen",
         "derive: Engine.derive with a RandomChooser, which runs the derivation compiled "
         "to Python for the grammar (after the first few, in the warm-up); general loop: "
-        "the same draws and derivations through the interpreting loop, as every other "
-        "chooser (coverage, Hypothesis) is run",
+        "the same draws and derivations through the interpreting loop (Engine.expand, the "
+        "weighted random choice inlined); any chooser: the loop calling the chooser's "
+        "methods for every choice, as coverage steering and Hypothesis run it",
     )
 
-    class GeneralChooser(RandomChooser):
-        __slots__ = ()  # a subclass: Engine.derive interprets, with the same choices
+    class AnyChooser(RandomChooser):
+        __slots__ = ()  # a subclass: Engine.derive interprets, calling its methods
+
+    def derive_any(keep: Keep) -> Callable[[int], Batch]:
+        return derive_only(keep, AnyChooser)
 
     def derive_general(keep: Keep) -> Callable[[int], Batch]:
-        return derive_only(keep, GeneralChooser)
+        chooser = RandomChooser(eng, random.Random(1))
+        expand = eng.expand
+        slack = max_size - eng.min_size[start]
+
+        def step(k: int) -> Batch:
+            for _ in range(k):
+                path: list[int] = []
+                tokens: list[tuple[int, str]] = []
+                Derivation(
+                    start, path, tokens, max_size - expand([start], slack, chooser, path, tokens)
+                )
+            return Batch(k, None)
+
+        return step
 
     def derive_only(
         keep: Keep, chooser_class: type[RandomChooser] = RandomChooser
@@ -764,6 +785,7 @@ def bench_gramgen(subject: Subject, opts: Options) -> list[Result]:
     return [
         run_one(subject, GRAMGEN_DERIVE, derive_only, opts),
         run_one(subject, GRAMGEN_GENERAL, derive_general, opts),
+        run_one(subject, GRAMGEN_ANY, derive_any, opts),
         run_one(subject, GRAMGEN_RENDER, derive_join, opts),
         run_one(subject, GRAMGEN_CHECKED, checked, opts),
     ]
@@ -1053,6 +1075,11 @@ def targets(results: list[Result]) -> list[str]:
             f"arith, raw engine: {d.rate:,.0f} derivations/s "
             f"(target ≥ {TARGET_ARITH_DERIVATIONS:,}): {ok(d.rate >= TARGET_ARITH_DERIVATIONS)}"
         )
+    for row in (GRAMGEN_GENERAL, GRAMGEN_ANY):
+        r = by.get(("arith", row))
+        if r is not None and r.unavailable is None:
+            met = ok(r.rate >= TARGET_ARITH_DERIVATIONS)
+            out.append(f"arith, {row.removeprefix('gramgen derive, ')}: {r.rate:,.0f}/s: {met}")
     for peer, target in (
         ("grammarinator", TARGET_OVER_GRAMMARINATOR),
         ("hypothesis from_lark", TARGET_OVER_HYPOTHESIS),
