@@ -93,6 +93,7 @@ _ANSWER_NONE = "not enough information"
 _ENTRIES_KEPT = 20_000
 
 
+@functools.cache
 def _version() -> str:
     from . import __version__
 
@@ -576,11 +577,11 @@ class Family:
             out[i] = (sym, checked(sym, _number_text(values[slot.name], slot.style)))
         if not entry.others:
             return out
-        bound = _Bindings(self, rng)
+        text_of = _Bindings(self, rng).text
         for slot in entry.others:
             i = slot.index
             sym, text = out[i]
-            word = bound.text(slot, text, values)
+            word = text_of(slot, text, values)
             prev = out[i - 1][1] if i else ""
             if i and not prev:
                 prev = next((t for _, t in reversed(out[:i]) if t), "")
@@ -940,8 +941,10 @@ def _fmt(v: Fraction) -> str:
 
 def _answer_fields(answer: Any, style: str) -> dict[str, Any]:
     """The typed answer: exact text (whole, decimal for decimal styles, else p/q)."""
+    if type(answer) is int:  # the common case, and the cheapest
+        return {"answer": str(answer), "answer_type": "integer", "answer_value": float(answer)}
     v = Fraction(answer)
-    text = str(answer) if type(answer) is int else _fmt(v)
+    text = _fmt(v)
     if v.denominator != 1 and style in ("decimal", "money", "cents", "percent"):
         with contextlib.suppress(InvalidArgument):  # not terminating: keep p/q
             text = format_number(v, "decimal")
@@ -1155,7 +1158,7 @@ class _Bindings:
         if kind == "article":
             return _article(word)
         count = values[slot.count] if isinstance(slot.count, str) else slot.count
-        return word if Fraction(count) == 1 else _plural(word)
+        return word if count == 1 else _plural(word)
 
 
 def _role_words(entry: _Entry, tokens: Sequence[tuple[int, str]]) -> dict[str, tuple[str, str]]:
