@@ -117,7 +117,9 @@ class DecimalMeasurement(Story):
         if split.name == "parts":
             each = self.unknown("each", "0.15", "2.5", step=STEP)
             self.let("each_not_one", (each - 1) ** 2)
-            length = self.result(tok, split * each, name="length", style="decimal", domain="rational")
+            length = self.result(
+                tok, split * each, name="length", style="decimal", domain="rational"
+            )
             self.let("length_check", length - Fraction(3, 2))  # not "1 meters"
             self.step("{length} / {parts} = {each}")
             self.step("Each piece is {each} m long.")

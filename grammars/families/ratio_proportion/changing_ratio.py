@@ -143,7 +143,7 @@ class ChangingRatio(Story):
 
     def level2(self, c: list[Any]) -> Any:
         (n, n1), ttok, (ask, (m, m1)) = c
-        part, w = self._unknown_part(n, m)
+        part, _w = self._unknown_part(n, m)
         parts = self.let("parts", n + n1)
         self.result(ttok, parts * part, name="total")
         self.step("The ratio has {first_part} + {first_part_next} = {parts} parts in all.")

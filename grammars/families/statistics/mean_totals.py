@@ -76,7 +76,7 @@ class MeanTotals(Story):
         self.let("changed", (new - mean1) ** 2)  # the mean does change
         total1 = self.let("total1", count * mean1)
         mean2 = self.result(ntok, (total1 + new) / (count + 1), name="mean2")
-        total2 = self.let("total2", (count + 1) * mean2)
+        self.let("total2", (count + 1) * mean2)
         self.step("Before: {count} x {mean1} = {total1} points in all.")
         self.step("After: ({count} + 1) x {mean2} = {total2} points in all.")
         self.step("The new score is {total2} - {total1} = {new}.")
