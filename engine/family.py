@@ -352,6 +352,13 @@ class Family:
                     f"({d.tokens[slot.index][1]!r}), which no action was handed"
                 )
             slot.index = k
+        roles = {s.role for s in model.slots if s.role}
+        clash = roles & {*model.written, *model.free, *model.lets, *model.unknowns}
+        if clash:  # "{a}" in a step would write the quantity, not the person
+            raise SemanticError(
+                f"{self.path.name}: {sorted(clash)} name both a quantity and a role; "
+                "rename one of them"
+            )
         entry = _Entry(model)
         entry.styles = {s.name: s.style for s in model.slots if s.kind == "number"}
         entry.step_parts = [_template_parts(t) for t in model.steps]

@@ -278,7 +278,7 @@ class Semantics(Transformer[Token, Any]):
         super().__init__(visit_tokens=True)
         self.level = level
         self.model = Model()
-        self._count = 0
+        self._unnamed = 0  # numbers named n0, n1, ... so far
 
     # -- numbers -------------------------------------------------------------------------
 
@@ -286,8 +286,8 @@ class Semantics(Transformer[Token, Any]):
         import sympy  # type: ignore[import-untyped, unused-ignore]
 
         if name is None:
-            name = f"n{self._count}"
-            self._count += 1
+            name = f"n{self._unnamed}"
+            self._unnamed += 1
         taken = {s.name for s in self.model.slots} | set(self.model.free)
         taken |= set(self.model.unknowns) | set(self.model.lets) | set(self.model.written)
         if name in taken or name == "answer":

@@ -415,3 +415,22 @@ def test_step_arithmetic_is_checked_before_a_comma() -> None:
         "step 1: 3 + 4 = 8 is wrong (3 + 4 = 7)"
     ]
     assert check_steps(["2 x 6 = 12, so 1,968 + 2,176 = 4,144.", "$4.50 + $1 = $5.50, then"]) == []
+
+
+def test_a_quantity_named_like_a_role_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "clash.lark").write_text(
+        'start: PERSON "has" NUM "pens" "." "How many" "?"\n'
+        'PERSON: /[A-Z][a-z]+/\nNUM: /[1-9][0-9]*/\n%ignore " "\n'
+    )
+    (tmp_path / "clash.py").write_text(
+        "from gramgen.semantics import Story\n"
+        "class Clash(Story):\n"
+        "    levels = 1\n"
+        "    def start(self, c):\n"
+        "        (tok,) = self.tokens(c)\n"
+        "        n = self.number(tok, 2, 9, name='a')\n"  # 'a' is the person's role
+        "        self.step('{a} has {a} pens.')\n"
+        "        return n\n"
+    )
+    with pytest.raises(SemanticError, match=r"\['a'\] name both a quantity and a role"):
+        Family(tmp_path / "clash.lark").item(0)

@@ -79,14 +79,14 @@ class RemainderPuzzle(Story):
         share = self.unknown("c", c_lo, c_hi)
         # (never left vague: another size rarely keeps the other a multiple of the
         # common factor)
-        small = self.number(small_tok, max(3, g_lo * c_lo), g_hi * c_hi, name="a", vague=None)
+        small = self.number(small_tok, max(3, g_lo * c_lo), g_hi * c_hi, name="size_a", vague=None)
         g = self.let("g", small / share, domain="whole")
         q = self.let("q", m * share + s, domain="whole")
         self.result(large_tok, g * q, name="b")
         lcm = self.let("lcm", small * q, domain="whole")
-        self.step("{a} = {g} x {c} and {b} = {g} x {q}.")
+        self.step("{size_a} = {g} x {c} and {b} = {g} x {q}.")
         self.step(
-            "{c} and {q} have no common factor but 1, so the least common multiple of {a} and "
+            "{c} and {q} have no common factor but 1, so the least common multiple of {size_a} and "
             "{b} is {g} x {c} x {q} = {lcm}."
         )
         return lcm
@@ -98,14 +98,14 @@ class RemainderPuzzle(Story):
             a_tok, r_tok, b_tok = self.toks
         lcm = self._lcm(a_tok, b_tok)
         r = self.number(r_tok, 1, 8, name="r")
-        self.let("r_fits", _q("a") - r, domain="whole")  # a remainder is less than a group
+        self.let("r_fits", _q("size_a") - r, domain="whole")  # a remainder is less than a group
         self.let("r_two", r - 1, domain="nonnegative")
         return lcm, r
 
     def level1(self, c: list[Any]) -> Any:
         lcm, r = self._same()
         self.step(
-            "Taking away the {r} left over leaves a number that fills groups of {a} and of "
+            "Taking away the {r} left over leaves a number that fills groups of {size_a} and of "
             "{b} exactly: a common multiple of both."
         )
         n = self.let("n", lcm + r, domain="whole")
@@ -119,10 +119,10 @@ class RemainderPuzzle(Story):
     def level2(self, c: list[Any]) -> Any:
         a_tok, ra_tok, b_tok, rb_tok = self.toks
         lcm = self._lcm(a_tok, b_tok)
-        self.result(ra_tok, _q("a") - 1, name="ra")
+        self.result(ra_tok, _q("size_a") - 1, name="ra")
         self.result(rb_tok, _q("b") - 1, name="rb")
         self.step(
-            "{ra} is one less than {a} and {rb} is one less than {b}: with one more, both "
+            "{ra} is one less than {size_a} and {rb} is one less than {b}: with one more, both "
             "groupings would come out exactly."
         )
         n = self.let("n", lcm - 1, domain="whole")

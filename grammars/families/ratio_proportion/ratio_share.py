@@ -74,7 +74,7 @@ class RatioShare(Story):
         x0 = self.unknown("x0", 1, 3 if three else 4)
         x = self.result(toks[0], x0, name="x")
         if three:
-            y = self.result(toks[1], x + self.unknown("d", 1, 2), name="y")
+            y = self.result(toks[1], x + self.unknown("step_up", 1, 2), name="y")
             z = self.result(toks[2], y * self.unknown("k", 1, 2) + 1, name="z")
             return [x, y, z]
         return [x, self.result(toks[1], x * self.unknown("k", 1, 3) + 1, name="y")]
