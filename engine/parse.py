@@ -371,16 +371,22 @@ class Recognizer:
         self._lexers[state] = got
         return got
 
-    def accepts(self, text: str, start: str | None = None) -> bool:
-        """True if ``Lark.parse(text, start=start)`` succeeds, False if it raises."""
+    def _begin(self, start: str | None) -> tuple[Any, Any] | None:
+        """The automaton's first and accepting states for ``start`` (the only start
+        rule when None), or None where there is no such start rule."""
         if start is None:
             if len(self._starts) != 1:
-                return False
+                return None
             (start,) = self._starts
         first = self._starts.get(start)
-        if first is None:
+        return None if first is None else (first, self._ends[start])
+
+    def accepts(self, text: str, start: str | None = None) -> bool:
+        """True if ``Lark.parse(text, start=start)`` succeeds, False if it raises."""
+        states = self._begin(start)
+        if states is None:
             return False
-        end_state = self._ends[start]
+        first, end_state = states
         actions = self._actions
         gotos = self._gotos
         lexers = self._lexers
@@ -448,15 +454,11 @@ class Recognizer:
         match = self._root
         if match is None:
             return None
-        if start is None:
-            if len(self._starts) != 1:
-                return None
-            (start,) = self._starts
-        first = self._starts.get(start)
-        if first is None:
+        states = self._begin(start)
+        if states is None:
             return None
+        first, end_state = states
         text = "".join(map(_second, tokens))
-        end_state = self._ends[start]
         actions = self._actions
         gotos = self._gotos
         ignored = self._ignored
