@@ -470,8 +470,8 @@ def check_lexicons(fam: Family, lexicons: Mapping[str, Sequence[str]]) -> None:
     """Raise InvalidArgument unless every word of the user ``lexicons`` can stand
     where ``fam`` puts words of that lexicon (its singular and plural a token of
     the terminal), and each lexicon has enough distinct words for one problem."""
+    from .english import plural as _plural
     from .errors import SemanticError
-    from .family import _plural
 
     unknown = sorted(set(lexicons) - set(fam.actions.lexicons))
     if unknown:

@@ -42,8 +42,13 @@ from lark import Token
 from lark.exceptions import VisitError
 from lark.visitors import Discard
 
-from ._inflect import engine as inflect_engine
+from ._inflect import engine as _inflect
 from .derive import Derivation, RandomChooser, item_seed
+from .english import article as _article
+from .english import is_singular
+from .english import plural as _plural
+from .english import singular as _singular
+from .english import verb_forms as _verb_forms
 from .errors import GramgenError, GrammarError, InvalidArgument, SemanticError
 from .grammar import Grammar, Kind
 from .parse import DerivationParser, ParseFailed
@@ -1080,36 +1085,6 @@ def _vague_words(style: str, prev: str, prev2: str, nxt: str, after: Sequence[st
     return "some"
 
 
-_inflect = inflect_engine
-
-
-@functools.cache
-def _plural(word: str) -> str:
-    return str(_inflect().plural_noun(word))
-
-
-@functools.cache
-def _verb_forms(text: str) -> tuple[str, str]:
-    """(base, third person singular) of a present-tense verb (``picks up`` too)."""
-    head, sep, rest = text.partition(" ")
-    base = str(_inflect().plural_verb(head))
-    irregular = {"have": "has", "are": "is", "were": "was"}
-    if base in irregular:
-        third = irregular[base]
-    elif base.endswith(("s", "sh", "ch", "x", "z", "o")):
-        third = base + "es"
-    elif len(base) > 1 and base.endswith("y") and base[-2] not in "aeiou":
-        third = base[:-1] + "ies"
-    else:
-        third = base + "s"
-    return base + sep + rest, third + sep + rest
-
-
-@functools.cache
-def _article(word: str) -> str:
-    return str(_inflect().a(word)).split()[0]
-
-
 class _Bindings:
     """Who and what each role is, for one problem."""
 
@@ -1184,12 +1159,6 @@ def _role_words(entry: _Entry, tokens: Sequence[tuple[int, str]]) -> dict[str, t
     return out
 
 
-@functools.cache
-def _singular(word: str) -> str:
-    got = _inflect().singular_noun(word)
-    return word if got is False else str(got)
-
-
 def _agreement(
     entry: _Entry,
     tokens: Sequence[tuple[int, str]],
@@ -1214,7 +1183,7 @@ def _agreement(
             count = knowns.get(s.count) if isinstance(s.count, str) else Fraction(s.count)
             if count is None:
                 continue
-            singular = _inflect().singular_noun(text) is False
+            singular = is_singular(text)
             if (count == 1) != singular:
                 problems.append(f"{text!r} does not agree with the count {_fmt(count)}")
     return problems
