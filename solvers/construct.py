@@ -99,7 +99,7 @@ class Sample:
     problem: Problem | None = None
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Constraint:
     dependent: str  # dependent = alpha * v + beta, both functions of earlier free values
     alpha: Callable[..., Any]
@@ -107,8 +107,10 @@ class _Constraint:
     params: tuple[str, ...]
     domain: Domain
     integer: bool = False
-    # (bound, is_lower, strict) of the dependent's domain
-    bounds: tuple[tuple[Exact, bool, bool], ...] = ()
+    # ((numerator, denominator) of a bound, is_lower, strict) of the dependent's domain
+    bounds: tuple[tuple[tuple[int, int], bool, bool], ...] = ()
+    # (alpha * step, beta) when both are constants, or why they are undefined
+    const: tuple[Exact, Exact] | str | None = None
 
     @classmethod
     def of(
@@ -121,7 +123,7 @@ class _Constraint:
     ) -> _Constraint:
         lo, strict = domain.lower
         bounds = tuple(
-            (norm(bound), is_lo, s)
+            ((Fraction(bound).numerator, Fraction(bound).denominator), is_lo, s)
             for bound, is_lo, s in ((lo, True, strict), (domain.hi, False, False))
             if bound is not None
         )
@@ -213,6 +215,13 @@ class Sampler:
         self.constructed: dict[str, str] = {}
         self._order = self._plan(domains)
         self._drawn = [self._free[name] for name in self._order]
+        self._consts_ready = False
+        # the construction solves for the problem's own unknowns, under the same domains
+        self._same = (
+            set(free) == set(skeleton.knowns)
+            and all(domains.get(u) == skeleton.domains.get(u) for u in skeleton.unknowns)
+            and all(skeleton.domains.get(k) in (None, domains[k]) for k in skeleton.knowns)
+        )
 
     @classmethod
     def from_problem(cls, problem: Problem, free: Mapping[str, Domain], **options: Any) -> Sampler:
@@ -269,25 +278,50 @@ class Sampler:
         after[v] |= set(params)
         return _Constraint.of(dep, fa, fb, params, dom)
 
+    def _constants(self) -> None:
+        """Work out once what a constraint whose coefficients depend on no draw gives:
+        ``(alpha * step, beta)``, or the reason it is undefined."""
+        for f in self._drawn:
+            for c in f.constraints:
+                if c.params:
+                    continue
+                try:
+                    c.const = (c.alpha() * f.exact_step, c.beta())
+                except (ArithmeticError, ValueError):
+                    c.const = f"{c.dependent} undefined while drawing {f.name}"
+        self._consts_ready = True
+
     def _draw_free(self, rng: random.Random) -> dict[str, Exact] | str:
+        # Exact rational arithmetic on numerators and denominators (ints): Fraction
+        # objects cost more than everything else a draw does.
+        if not self._consts_ready:
+            self._constants()
         values: dict[str, Exact] = {}
         randrange = rng.randrange
         for f in self._drawn:
             kmin, kmax, r, m = f.kmin, f.kmax, 0, 1
             step = f.exact_step
             for c in f.constraints:
-                try:
-                    a = c.alpha(*[values[p] for p in c.params]) * step
-                    b = c.beta(*[values[p] for p in c.params])
-                except (ArithmeticError, ValueError):
-                    return f"{c.dependent} undefined while drawing {f.name}"
+                ab = c.const
+                if ab is None:
+                    try:
+                        args = [values[p] for p in c.params]
+                        a = c.alpha(*args) * step
+                        b = c.beta(*args)
+                    except (ArithmeticError, ValueError):
+                        return f"{c.dependent} undefined while drawing {f.name}"
+                elif isinstance(ab, str):
+                    return ab
+                else:
+                    a, b = ab
                 if a == 0:  # the dependent does not depend on this draw: check later
                     continue
-                whole = type(a) is int and type(b) is int
-                if c.integer and not whole:  # dependent = a*k + b must come out whole
-                    a, b = Fraction(a), Fraction(b)
-                    lcm = math.lcm(a.denominator, b.denominator)
-                    ai, ci = int(a * lcm) % lcm, int(-b * lcm) % lcm
+                an, ad = (a, 1) if type(a) is int else (a.numerator, a.denominator)
+                bn, bd = (b, 1) if type(b) is int else (b.numerator, b.denominator)
+                if c.integer and (ad != 1 or bd != 1):
+                    # dependent = a*k + b must come out whole: a*k + b ≡ 0 (mod 1)
+                    lcm = ad // math.gcd(ad, bd) * bd
+                    ai, ci = an * (lcm // ad) % lcm, -bn * (lcm // bd) % lcm
                     g = math.gcd(ai, lcm)
                     if ci % g:
                         return f"no {f.name} makes {c.dependent} whole"
@@ -297,17 +331,12 @@ class Sampler:
                     if combined is None:
                         return f"incompatible divisibility for {f.name}"
                     r, m = combined
-                for bound, is_lo, strict in c.bounds:
-                    # dependent >= bound  <=>  k >= (bound - b) / a  when a > 0
-                    gap = bound - b
-                    if whole and type(gap) is int:
-                        low, exact = divmod(gap, a)
-                        exact = not exact
-                    else:
-                        t = Fraction(gap) / a
-                        low = math.floor(t)
-                        exact = t == low
-                    if (a > 0) == is_lo:
+                for (gn, gd), is_lo, strict in c.bounds:
+                    # dependent >= bound  <=>  k >= (bound - b) / a  when a > 0;
+                    # (bound - b) / a = (gn/gd - bn/bd) / (an/ad), floored exactly
+                    low, rest = divmod((gn * bd - bn * gd) * ad, gd * bd * an)
+                    exact = not rest
+                    if (an > 0) == is_lo:
                         kmin = max(kmin, low + (0 if exact and not strict else 1))
                     else:
                         kmax = min(kmax, low - (1 if exact and strict else 0))
@@ -335,16 +364,25 @@ class Sampler:
             if not options:
                 return self._reject(built.check.reason or str(built.check))
             values = options[rng.randrange(len(options))]
-        full = {**drawn, **values}
-        if not all(is_rational_value(full[k]) for k in self.skeleton.knowns):
-            return self._reject("a known came out irrational")
-        knowns = {k: norm(full[k]) for k in self.skeleton.knowns}  # type: ignore[arg-type, unused-ignore]
-        inst = self.skeleton.instantiate(knowns)
-        if not inst.check.ok:
-            return self._reject(inst.check.reason)
-        for u in self.skeleton.unknowns:
-            if inst.values[u] != full[u]:
-                return self._reject(f"constructed {u}={fmt(full[u])} is not the problem's solution")
+        if self._same and values is built.values:
+            # the construction drew exactly the problem's knowns, and its verified
+            # instance solved the problem's own relations for its unknowns within
+            # their domains: that instance is the problem's
+            inst = built
+            knowns = {k: built.knowns[k] for k in self.skeleton.knowns}
+        else:
+            full = {**drawn, **values}
+            if not all(is_rational_value(full[k]) for k in self.skeleton.knowns):
+                return self._reject("a known came out irrational")
+            knowns = {k: norm(full[k]) for k in self.skeleton.knowns}  # type: ignore[arg-type, unused-ignore]
+            inst = self.skeleton.instantiate(knowns)
+            if not inst.check.ok:
+                return self._reject(inst.check.reason)
+            for u in self.skeleton.unknowns:
+                if inst.values[u] != full[u]:
+                    return self._reject(
+                        f"constructed {u}={fmt(full[u])} is not the problem's solution"
+                    )
         self.stats.record(True)
         problem = self.template.with_knowns(knowns) if self.template is not None else None
         return Sample(drawn, knowns, dict(inst.values), inst, problem)
