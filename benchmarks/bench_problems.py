@@ -3,8 +3,8 @@ rejection sampling vs DeepMind's mathematics_dataset, side by side in one run.
 
 Run: ``python benchmarks/bench_problems.py [--n 5000] [--dm-python PATH]``.
 
-For each family, one process, CPU time (so other load on the machine does not
-distort the figures):
+For each family, one process with the garbage collector set as ``gramgen generate``
+sets it, CPU time (so other load on the machine does not distort the figures):
 
 * ``cold``: the first ``n`` problems of a fresh process (each new derivation
   structure is solved, each new phrasing fully checked);
@@ -41,6 +41,7 @@ from pathlib import Path
 
 from gramgen import __version__
 from gramgen.family import Rejected, load_family
+from gramgen.generate import gc_tuned
 
 FAMILIES = ["change_join", "change_separate", "equal_groups", "think_of_number",
             "linear_equation_story", "percent_of"]  # fmt: skip
@@ -188,7 +189,8 @@ def main() -> None:
     args = ap.parse_args()
     print(f"gramgen {__version__}, Python {platform.python_version()}, {platform.machine()}, "
           f"{platform.processor() or platform.platform()}")  # fmt: skip
-    rows = [bench_family(f, args.n, args.seed) for f in args.families]
+    with gc_tuned():  # the collector's settings `gramgen generate` runs with
+        rows = [bench_family(f, args.n, args.seed) for f in args.families]
     peers = [gsm_symbolic(args.n * 5, args.seed), *deepmind(args.dm_python, args.dm_n)]
     md = []
     for title, table in (("gramgen families (problems/s, one core, CPU time)", rows),

@@ -114,7 +114,7 @@ def _usage(message: str) -> Exception:
 def _cmd_families(args: argparse.Namespace) -> int:
     from .datasets import families_table
 
-    rows = families_table(args.topic)
+    rows = families_table(args.topic, args.acceptance)
     if args.topic and not rows:
         raise _usage(f"no families in topic {args.topic!r}")
     if args.format == "json":
@@ -129,6 +129,11 @@ def _cmd_families(args: argparse.Namespace) -> int:
         print(f"  {'':<24} e.g. {r['sample']}")
         if r["lexicons"]:
             print(f"  {'':<24} lexicons (--lexicon NAME=FILE): {', '.join(r['lexicons'])}")
+        if "acceptance" in r:
+            a = r["acceptance"]
+            why = "; ".join(f"{reason} x{n}" for reason, n in a["reasons"])
+            print(f"  {'':<24} acceptance {a['rate']:.0%} ({a['made']} made in {a['tries']} "
+                  f"tries){': ' + why if why else ''}")  # fmt: skip
     print(f"\n{len(rows)} families")
     return 0
 
@@ -315,6 +320,14 @@ def add_commands(sub: Any, positive: Callable[..., Any]) -> None:
     f = sub.add_parser("families", help="list the problem families with a sample each")
     f.add_argument("--topic")
     f.add_argument("--format", choices=["text", "json"], default="text")
+    f.add_argument(
+        "--acceptance",
+        type=positive("--acceptance"),
+        default=0,
+        metavar="N",
+        help="make N candidates per level of each family and report the share of tries "
+        "that made a problem, with the commonest reasons for the rest",
+    )
     f.set_defaults(func=_cmd_families)
 
     c = sub.add_parser("check", help="re-verify every record of a problem file independently")

@@ -768,8 +768,40 @@ def set_coverage(
     return SetCoverage(total, [str(f) for f in files], rows, changed)
 
 
-def families_table(topic: str | None = None) -> list[dict[str, Any]]:
-    """Every bundled family (of ``topic``): name, topic, title, levels and a sample."""
+def acceptance(fam: Any, per_level: int, seed: int = 0) -> dict[str, Any]:
+    """How many of a family's tries make a problem: ``per_level`` candidates at each
+    level, each try counted (a draw of numbers the construction rejected, or a
+    candidate rejected whole: its structure cannot be solved, it failed its check).
+    Returns ``made``, ``tries``, ``rate`` and the commonest ``reasons`` of rejection."""
+    from .family import Rejected
+
+    tries0, accepted0, reasons0 = fam.draws()
+    rejected0 = Counter(fam.stats.rejected)
+    made = 0
+    for level in range(1, fam.levels + 1):
+        for i in range(per_level):
+            try:
+                fam.item(i, seed=seed, level=level)
+            except Rejected:
+                continue
+            made += 1
+    tries, accepted, reasons = fam.draws()
+    reasons.subtract(reasons0)
+    rejected = Counter(fam.stats.rejected)
+    rejected.subtract(rejected0)
+    reasons.update(rejected)
+    total = made + (tries - tries0) - (accepted - accepted0) + rejected.total()
+    return {
+        "made": made,
+        "tries": total,
+        "rate": made / total if total else 0.0,
+        "reasons": [(r, n) for r, n in reasons.most_common() if n > 0][:3],
+    }
+
+
+def families_table(topic: str | None = None, tries: int = 0) -> list[dict[str, Any]]:
+    """Every bundled family (of ``topic``): name, topic, title, levels and a sample;
+    with ``tries``, its :func:`acceptance` over that many candidates per level."""
     from .family import Rejected, bundled_families
 
     out = []
@@ -784,8 +816,10 @@ def families_table(topic: str | None = None) -> list[dict[str, Any]]:
                 break
             except Rejected:
                 continue
-        out.append({"name": name, "topic": fam.topic, "title": fam.title,
-                    "levels": fam.levels, "lexicons": sorted(fam.actions.lexicons),
-                    "sample": sample})  # fmt: skip
+        row = {"name": name, "topic": fam.topic, "title": fam.title, "levels": fam.levels,
+               "lexicons": sorted(fam.actions.lexicons), "sample": sample}  # fmt: skip
+        if tries:
+            row["acceptance"] = acceptance(fam, tries)
+        out.append(row)
     out.sort(key=lambda r: (r["topic"], r["name"]))
     return out

@@ -20,7 +20,6 @@ be tokens of their terminals, and every instance is checked exactly.
 from __future__ import annotations
 
 import contextlib
-import copy
 import dataclasses
 import fnmatch
 import functools
@@ -36,7 +35,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from lark import Token
 from lark.exceptions import VisitError
@@ -99,6 +98,7 @@ _ENTRIES_KEPT = 20_000
 
 
 @functools.cache
+@functools.cache
 def _version() -> str:
     from . import __version__
 
@@ -124,6 +124,9 @@ def _domain(kind: str, hi: Fraction | None) -> Any:
     raise InvalidArgument(
         f"unknown domain {kind!r}; expected whole, nonnegative, integer, rational or any"
     )
+
+
+_T = TypeVar("_T")
 
 
 def _relation(lhs: Any, rhs: Any) -> str:
@@ -159,6 +162,14 @@ class _Entry:
     # terminals, so the slots' texts do not change it)
     varying: tuple[int, ...] = ()
     separators: dict[tuple[str, ...], list[str]] = field(default_factory=dict)
+
+
+def _clone(obj: _T) -> _T:
+    """A shallow copy of a plain dataclass instance (``copy.copy``, without its
+    general machinery: a new derivation structure makes two)."""
+    new = object.__new__(type(obj))
+    new.__dict__.update(obj.__dict__)
+    return new
 
 
 def _choice(level: int, sym: int, choice: int) -> int:
@@ -266,6 +277,18 @@ class Family:
 
     def __repr__(self) -> str:
         return f"Family({self.name!r}, topic={self.topic!r}, levels={self.levels})"
+
+    def draws(self) -> tuple[int, int, Counter[str]]:
+        """Over every construction so far: draws of the free numbers tried, accepted,
+        and the reasons of those rejected (rejection is construction's fallback)."""
+        tries = accepted = 0
+        reasons: Counter[str] = Counter()
+        for e in self._solved.values():
+            if e.construct is not None:
+                st = e.construct.stats
+                tries, accepted = tries + st.tries, accepted + st.accepted
+                reasons.update(st.reasons)
+        return tries, accepted, reasons
 
     # -- structures ----------------------------------------------------------------------
 
@@ -395,8 +418,8 @@ class Family:
     ) -> _Entry:
         """``base`` for the derivation ``d``: its slots placed on ``d``'s tokens."""
         slots = [s.at(kept[s.index]) for s in base.model.slots]
-        entry = copy.copy(base)
-        entry.model = copy.copy(base.model)
+        entry = _clone(base)
+        entry.model = _clone(base.model)
         entry.model.slots = slots
         entry.separators = {}
         entry.droppable = None
@@ -737,9 +760,16 @@ class Family:
             import sympy  # type: ignore[import-untyped, unused-ignore]
 
             m = entry.model
-            entry.droppable = [
-                s for s in entry.numbers if s.name in m.free and _undetermined(m, {s.name}, sympy)
-            ]
+            if _piecewise(m, sympy):  # sympy.solve may never finish: look for an example
+                entry.droppable = [
+                    s for s in entry.numbers if s.name in m.free and _answers_differ(entry, s.name)
+                ]
+            else:
+                entry.droppable = [
+                    s
+                    for s in entry.numbers
+                    if s.name in m.free and _undetermined(m, {s.name}, sympy)
+                ]
         return entry.droppable
 
     # -- checking ------------------------------------------------------------------------
@@ -928,11 +958,15 @@ def _style_for(value: Any, style: str) -> str:
 
 def _number_text(value: Any, style: str) -> str:
     """``format_number``, with whole numbers in the plain styles written directly."""
-    if type(value) is int:
-        if style == "int":
+    if type(value) is int:  # the common cases, written directly
+        if style in ("int", "decimal"):
             return str(value)
         if style == "comma":
             return f"{value:,}"
+        if style == "money":
+            return f"${value:,}" if value >= 0 else f"$-{-value:,}"
+        if style == "percent":
+            return f"{value}%"
     return format_number(value, style)
 
 
@@ -993,6 +1027,39 @@ def _undetermined(m: Model, dropped: set[str], sympy: Any) -> bool:
     if not sols:
         return False
     return any(not (sol.get(answer, answer).free_symbols <= known) for sol in sols)
+
+
+def _piecewise(m: Model, sympy: Any) -> bool:
+    """Whether the model's relations use floors, ceilings, minima, maxima, absolute
+    values or remainders (over which ``sympy.solve`` can run for minutes, or not end)."""
+    kinds = (sympy.floor, sympy.ceiling, sympy.Min, sympy.Max, sympy.Abs, sympy.Mod,
+             sympy.Piecewise)  # fmt: skip
+    exprs = [e for pair in m.relations for e in pair] + [m.answer]
+    return any(isinstance(e, sympy.Basic) and e.has(*kinds) for e in exprs)
+
+
+_NEARBY = (1, -1, 2, -2, 3, -3, 5, -5, 8, -8, 13, -13)
+
+
+def _answers_differ(entry: _Entry, q: str) -> bool:
+    """Whether the answer is left open without ``q``, shown by an example: one problem
+    of the structure (the same for every run), and another stating the same numbers
+    but a nearby ``q`` (within its range), that verifies with another answer."""
+    try:
+        base = entry.construct.sample(random.Random(0))
+    except GramgenError:
+        return False
+    values = {**base.knowns, **base.values}
+    m = entry.model
+    stated = {w: values[w] for w in m.written}
+    lo, hi, step = m.free[q]
+    for k in _NEARBY:
+        other = Fraction(stated[q]) + k * step
+        if lo <= other <= hi:
+            inst = entry.check_skeleton.instantiate({**stated, q: other})
+            if inst.check.ok and inst.values["answer"] != values["answer"]:
+                return True
+    return False
 
 
 #: Words after which a number is counted in units ("a certain number of years", not

@@ -18,6 +18,7 @@ every chunk lets an interrupted run resume exactly where it stopped.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
 import hashlib
@@ -487,40 +488,34 @@ def generate(
     feed = _Feed(streams, opts, ex, window)
     bar = _progress(sum(s.quota for s in streams), progress)
     bar.update(sum(c["made"] for c in state.counts.values()))
-    gc_was = gc.get_threshold()
-    # what is loaded is never garbage, and generation keeps large caches of structures:
-    # the cycle collector's passes over them cost ~10% at the default thresholds
-    gc.freeze()
-    gc.set_threshold(_GC_THRESHOLD, *gc_was[1:])
-    try:
-        dedup: _Dedup | None = None
-        for si in range(state.stream, len(streams)):
-            st = streams[si]
-            new_family = si == 0 or streams[si - 1].family != st.family
-            if dedup is None or new_family:
-                dedup = _Dedup(opts.near_dup)  # duplicates are looked for within a family
-                if new_family and state.next_k == 0:
-                    state.family_offsets = writer.offsets()
-                else:  # resuming: the family's problems written before the stop
-                    _rebuild(dedup, writer, state.family_offsets, st.family, splits)
-            _run_stream(st, si, state, feed, writer, dedup, state_path, bar)
-            state.stream, state.next_k = si + 1, 0
-            _checkpoint(state, writer, state_path)
-        writer.sync()
-    except KeyboardInterrupt:
-        writer.sync()
-        writer.close()
-        bar.close()
-        raise GramgenError(
-            f"interrupted; {out} keeps the work done so far: run the same command with "
-            "--resume to finish it"
-        ) from None
-    finally:
-        feed.close()
-        if executor is None:
-            ex.shutdown(cancel_futures=True)
-        gc.set_threshold(*gc_was)
-        gc.unfreeze()
+    with gc_tuned():
+        try:
+            dedup: _Dedup | None = None
+            for si in range(state.stream, len(streams)):
+                st = streams[si]
+                new_family = si == 0 or streams[si - 1].family != st.family
+                if dedup is None or new_family:
+                    dedup = _Dedup(opts.near_dup)  # duplicates are looked for within a family
+                    if new_family and state.next_k == 0:
+                        state.family_offsets = writer.offsets()
+                    else:  # resuming: the family's problems written before the stop
+                        _rebuild(dedup, writer, state.family_offsets, st.family, splits)
+                _run_stream(st, si, state, feed, writer, dedup, state_path, bar)
+                state.stream, state.next_k = si + 1, 0
+                _checkpoint(state, writer, state_path)
+            writer.sync()
+        except KeyboardInterrupt:
+            writer.sync()
+            writer.close()
+            bar.close()
+            raise GramgenError(
+                f"interrupted; {out} keeps the work done so far: run the same command with "
+                "--resume to finish it"
+            ) from None
+        finally:
+            feed.close()
+            if executor is None:
+                ex.shutdown(cancel_futures=True)
     writer.close()
     bar.close()
     files = _finish(writer, opts, splits)
@@ -543,6 +538,22 @@ def generate(
     _fsync_write(manifest_path, orjson.dumps(manifest, option=orjson.OPT_INDENT_2))
     state_path.unlink(missing_ok=True)
     return report
+
+
+@contextlib.contextmanager
+def gc_tuned() -> Iterator[None]:
+    """Generation's garbage-collector settings, for the ``with`` block: what is loaded
+    is never garbage (frozen), and generation keeps large caches of structures, over
+    which the cycle collector's passes cost ~10% at the default thresholds (workers
+    forked inside the block inherit both)."""
+    was = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(_GC_THRESHOLD, *was[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*was)
+        gc.unfreeze()
 
 
 def _version() -> str:

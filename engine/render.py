@@ -71,6 +71,10 @@ class Renderer:
         self._behind = frozenset(
             sid for sid, name in self.type_of.items() if self._looks_behind(name)
         )
+        # then, without lookbehinds or indentation, the separator between two tokens
+        # depends on the pair alone: kept per spacing (minimal, prose)
+        self._gaps_fixed = self._pairs_context_free and not self._behind and self.indenter is None
+        self._gaps: dict[bool, dict[tuple[int, str, int, str], str]] = {False: {}, True: {}}
         #: the round trip's verdict without a tree, where lark's configuration allows it
         self.recognizer = Recognizer.of(loaded.lark)
         # join() writes the tokens side by side whenever the basic lexer reads each of
@@ -174,7 +178,27 @@ class Renderer:
         :meth:`join` in ``minimal`` or ``prose`` spacing."""
         sep = self.separator or ""
         prose = (spacing or self.spacing) == "prose"
-        out: list[str] = []
+        gaps = self._gaps[prose] if self._gaps_fixed else None
+        if gaps:
+            # every pair's gap depends on the pair alone: look them up, and fall back
+            # to working them out only when one is new
+            out: list[str] = []
+            psym, ptext = -1, ""
+            for sym, t in toks:
+                if not t:
+                    out.append("")
+                    continue
+                if ptext:
+                    g = gaps.get((psym, ptext, sym, t))
+                    if g is None:
+                        break
+                    out.append(g)
+                else:
+                    out.append("")
+                psym, ptext = sym, t
+            else:
+                return out
+        out = []
         text = ""
         prev: tuple[int, str, int] | None = None  # sym, text, start offset
         fixed = self._fixed
@@ -214,6 +238,10 @@ class Renderer:
                 if (wanted or not cached) and not (nl is not None and self.type_of[psym] == nl):
                     gap = sep
                     text += sep
+                if gaps is not None:
+                    if len(gaps) >= _PAIR_CACHE_LIMIT:
+                        gaps.clear()
+                    gaps[key] = gap
             out.append(gap)
             prev = (sym, t, len(text))
             text += t

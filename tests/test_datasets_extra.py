@@ -364,6 +364,8 @@ def test_generate_lexicon_option(
 ) -> None:
     assert main(["families", "--topic", "addition_subtraction"]) == 0
     assert "lexicons (--lexicon NAME=FILE): thing" in capsys.readouterr().out
+    assert main(["families", "--topic", "mixtures", "--acceptance", "3"]) == 0
+    assert re.search(r"acceptance \d+% \(9 made in \d+ tries\)", capsys.readouterr().out)
     words = tmp_path / "words.txt"
     words.write_text("plum\ncherry\n")
     out = tmp_path / "o"

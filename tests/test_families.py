@@ -12,6 +12,7 @@ import pytest
 
 from gramgen import _lark_adapter as adapter
 from gramgen.coverage import Coverage, CoverageChooser
+from gramgen.datasets import acceptance
 from gramgen.family import Family, Rejected, bundled_families, load_family
 from gramgen.grammar import Kind
 from gramgen.lint import lint
@@ -120,6 +121,12 @@ def test_every_problem_checks_at_every_level(family: Family) -> None:
                 continue
             assert family.check(r) == []
         assert len(failed) <= 1, (lv, failed)
+
+
+def test_at_least_half_the_tries_make_a_problem(family: Family) -> None:
+    # constraints are met by construction where they can be; rejection is the fallback
+    got = acceptance(family, 8, seed=3)
+    assert got["rate"] >= 0.5, got
 
 
 def test_levels_differ_measurably(family: Family) -> None:

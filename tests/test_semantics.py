@@ -140,6 +140,40 @@ def test_an_equation_family_solves_for_the_unknown(tmp_path: Path) -> None:
     assert fam.check(vague) == []
 
 
+def test_floor_sums_get_vague_variants_from_an_example(tmp_path: Path) -> None:
+    # sympy.solve takes seconds to minutes over sums of floors (more terms, longer):
+    # such models find the numbers a vague variant may leave out by an example instead
+    fam = _family_at(
+        tmp_path,
+        "stickers",
+        'start: "There are" NUM "seats" "." "Seats numbered with a multiple of" NUM "get a red"'
+        ' "sticker" "," "and multiples of" NUM "a blue one" "." "How many seats get a sticker"'
+        ' "?"\nNUM: /[1-9][0-9]*/\n%ignore " "\n',
+        "    answer_domain = 'nonnegative'\n"
+        "    def start(self, c):\n"
+        "        import sympy\n"
+        "        n = self.number(c[0], 40, 200, name='n')\n"
+        "        a = self.number(c[1], 2, 5, name='a')\n"
+        "        b = self.number(c[2], 7, 11, name='b')\n"
+        "        both = self.let('both', sympy.floor(n / (a * b)))\n"
+        "        self.step('{n} / {a} and {n} / {b} rounded down, less {both}: {answer}')\n"
+        "        return sympy.floor(n / a) + sympy.floor(n / b) - both\n",
+    )
+    left_out = set()
+    for i in range(12):
+        r = fam.item(i, seed=4, unsolvable=True)
+        assert r["solvable"] is False and r["answer_type"] == "none"
+        assert fam.check(r) == []
+        stated = len(re.findall(r"\d+", str(r["question"])))
+        assert stated == 2, r["question"]  # one of the three numbers left out
+        q = str(r["question"])
+        left_out.add(next(w for w in ("are", "multiple of", "multiples of")
+                          if not re.search(w + r" \d", q)))  # fmt: skip
+    assert len(left_out) == 3  # each of them decides the answer
+    solvable = fam.item(0, seed=4)
+    assert solvable["solvable"] is True and fam.check(solvable) == []
+
+
 def test_money_answers_are_exact_and_written_as_money(tmp_path: Path) -> None:
     fam = _family_at(
         tmp_path,
