@@ -886,10 +886,13 @@ class Family:
                 a, b, step = (Fraction(str(x)) for x in number["range"])
                 ks = range(math.ceil(a / step), math.floor(b / step) + 1)
                 spread = sorted({ks[i * (len(ks) - 1) // 24] for i in range(25)}) if ks else []
-                tries = [k * step for k in spread] + tries
+                # then multiples of its step beyond its range (fractions, where only a
+                # fraction lexes), then whole numbers
+                tries = [k * step for k in spread] + [k * step for k in range(1, 40)] + tries
             except (KeyError, TypeError, ValueError, ZeroDivisionError):
                 return ["provenance.vague_number is not a style and a range"]
         answers: dict[Fraction, str] = {}
+        failed: ParseFailed | None = None
         for value in tries:
             try:
                 written = format_number(value, _style_for(value, style))
@@ -898,8 +901,9 @@ class Family:
             text = question[:lo] + written + question[hi:]
             try:
                 d = self.parser(lv.number).parse(text, lv.sampler.start)
-            except ParseFailed as err:
-                return [f"with a number for the vague phrase the question does not parse: {err}"]
+            except ParseFailed as err:  # not a number that slot takes ("2" for "2/3")
+                failed = failed or err
+                continue
             entry = self._entry(lv, d)
             if entry.error is not None:
                 continue
@@ -909,6 +913,8 @@ class Family:
                 answers.setdefault(Fraction(inst.values["answer"]), text)
             if len(answers) >= 2:
                 return []
+        if failed is not None and not answers:
+            return [f"with a number for the vague phrase the question does not parse: {failed}"]
         return ["the answer does not depend on the number left vague"]
 
 

@@ -174,6 +174,33 @@ def test_floor_sums_get_vague_variants_from_an_example(tmp_path: Path) -> None:
     assert solvable["solvable"] is True and fam.check(solvable) == []
 
 
+def test_a_vague_fraction_is_checked_with_the_numbers_its_slot_takes(tmp_path: Path) -> None:
+    # the check of a vague variant writes numbers in the phrase's place until two give
+    # different answers: of the quarters only 1/2 makes 6 x f whole, and a whole number
+    # does not lex where a fraction goes; 3/2 (a multiple of the step) does
+    fam = _family_at(
+        tmp_path,
+        "pie",
+        'start: "A baker has" NUM "pies and sells" FRAC "of them" "."'
+        ' "How many pies are sold" "?"\nNUM: /[1-9][0-9]*/\nFRAC: /[1-9]\\/[1-9]/\n'
+        '%ignore " "\n',
+        "    def start(self, c):\n"
+        "        n = self.number(c[0], 6, 6, name='n', vague=None)\n"
+        "        quarter = __import__('fractions').Fraction(1, 4)\n"
+        "        f = self.number(c[1], quarter, 3 * quarter, name='f', step=quarter,"
+        " style='fraction')\n"
+        "        self.step('{f} of {n} is {answer}')\n"
+        "        return f * n\n",
+    )
+    made = 0
+    for i in range(30):
+        r = fam.item(i, seed=6, unsolvable=True)
+        if "/" not in str(r["question"]):  # the fraction left vague
+            assert fam.check(r) == [], r["question"]
+            made += 1
+    assert made
+
+
 def test_money_answers_are_exact_and_written_as_money(tmp_path: Path) -> None:
     fam = _family_at(
         tmp_path,
