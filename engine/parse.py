@@ -30,10 +30,6 @@ from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from lark import Lark, Token, Tree
-from lark.lexer import BasicLexer, ContextualLexer, UnlessCallback
-from lark.parser_frontends import ParsingFrontend
-from lark.parsers.lalr_analysis import Shift
-from lark.parsers.lalr_parser import LALR_Parser, _Parser
 
 from . import _lark_adapter as adapter
 from .derive import Derivation
@@ -117,19 +113,18 @@ class DerivationParser:
                 self._names[s.terminal] = s.terminal  # %declare'd
         self._back = {v: k for k, v in self._names.items()}
         text = self._grammar_text()
-        postlex = loaded.lark.options.postlex
+        lexing = adapter.lexing_options(loaded.lark)
         options: dict[str, Any] = {
             "parser": "earley",
-            "lexer": "basic" if postlex is not None else "dynamic",
+            "lexer": "basic" if lexing["postlex"] is not None else "dynamic",
             "keep_all_tokens": True,
             "maybe_placeholders": False,
             "start": [f"r{s}" for s in self.starts],
-            "postlex": postlex,
-            "g_regex_flags": loaded.lark.options.g_regex_flags,
-            "regex": loaded.lark.options.regex,
+            **lexing,
         }
         self.text = text
-        self.lark = Lark(text, **options)
+        # what lark makes of the text is kept in the disk cache with the grammar file's
+        self.lark: Lark = adapter.build(text, options, cache_as=self.grammar.source)
         for name, td in loaded.terminals.items():
             try:
                 mine = self.lark.get_terminal(self._names[name])
@@ -235,7 +230,7 @@ class DerivationParser:
 # ---------------------------------------------------------------------------------------------
 # The round trip's verdict, without a tree
 
-_END = "$END"  # the type lark gives the end of the input
+_END = adapter.END  # the type lark gives the end of the input
 _second = itemgetter(1)
 # A state's lexer: its match at a position, and the types that need more than a
 # match: None for those it drops (%ignore), else the full-match test of the string
@@ -294,79 +289,25 @@ class Recognizer:
     )
 
     def __init__(self, frontend: Any) -> None:
-        table = frontend.parser.parser.parse_table
         # on a terminal: shift to a state (an int), or reduce (symbols popped, nonterminal);
         # on a nonterminal (after a reduction): the state to go to
-        self._actions: dict[Any, dict[str, Any]] = {}
-        self._gotos: dict[Any, dict[str, Any]] = {}
-        for state, row in table.states.items():
-            actions: dict[str, Any] = {}
-            gotos: dict[str, Any] = {}
-            for key, (action, arg) in row.items():
-                # plain strings: lark's names may be Tokens, whose == is Python code
-                name = str(key)
-                if action is not Shift:
-                    actions[name] = (len(arg.expansion), str(arg.origin.name))
-                elif name.isupper() or name == _END:  # lark's test for a terminal
-                    actions[name] = arg
-                else:
-                    gotos[name] = arg
-            self._actions[state] = actions
-            self._gotos[state] = gotos
-        self._starts: dict[str, Any] = dict(table.start_states)
-        self._ends: dict[str, Any] = dict(table.end_states)
-        lexer = frontend.lexer
-        self._lexer_of: dict[Any, Any] = (
-            lexer.lexers if type(lexer) is ContextualLexer else dict.fromkeys(table.states, lexer)
-        )
+        self._actions, self._gotos, self._starts, self._ends = adapter.lalr_table(frontend)
+        self._lexer_of: dict[Any, Any] = adapter.state_lexers(frontend)
         self._lexers: dict[Any, _StateLexer] = {}  # filled as states are visited
         # the lexer that knows every terminal, for read_back: None where a lexer retypes
         # tokens (the order argument of read_back does not hold for those)
-        root: Any = lexer.root_lexer if type(lexer) is ContextualLexer else lexer
-        mres = tuple(root.scanner._mres)  # lark builds the scanner and callbacks on first use
-        self._root: Callable[[str, int], Any] | None = None if root.callback else _match_of(mres)
-        self._ignored = frozenset(str(t) for t in root.ignore_types)  # never reach the parser
+        mres, ignored = adapter.root_scan(frontend)
+        self._root: Callable[[str, int], Any] | None = None if mres is None else _match_of(mres)
+        self._ignored = ignored  # never reach the parser
 
     @classmethod
     def of(cls, parser: Lark) -> Recognizer | None:
         """The recognizer of ``parser``, or None if its configuration is not one it replays."""
-        o = parser.options
-        if (
-            o.parser != "lalr"
-            or o.postlex is not None
-            or o.transformer is not None
-            or o.lexer_callbacks
-            or o.use_bytes
-            or o._plugins
-            or o.tree_class not in (None, Tree)
-        ):
-            return None
-        fe = parser.parser
-        if (
-            type(fe) is not ParsingFrontend
-            or type(fe.parser) is not LALR_Parser
-            or type(fe.parser.parser) is not _Parser
-            or getattr(fe, "skip_lexer", True)
-        ):
-            return None
-        lexer = fe.lexer
-        if type(lexer) is ContextualLexer:
-            if any(type(lx) is not BasicLexer for lx in lexer.lexers.values()):
-                return None
-        elif type(lexer) is not BasicLexer:
-            return None
-        return cls(fe)
+        fe = adapter.lalr_frontend(parser)
+        return None if fe is None else cls(fe)
 
     def _state_lexer(self, state: Any) -> _StateLexer:
-        lexer = self._lexer_of[state]
-        mres = tuple(lexer.scanner._mres)  # lark builds the scanner and callbacks on first use
-        special: dict[str, Callable[[str], str | None] | None] = {}
-        for ttype, cb in lexer.callback.items():
-            if type(cb) is not UnlessCallback:  # only lark's own: of() refused the user's
-                raise GramgenError(f"internal: unexpected lexer callback for {ttype}")
-            special[str(ttype)] = cb.scanner.fullmatch
-        for ttype in lexer.ignore_types:
-            special[str(ttype)] = None  # dropped before any callback counts
+        mres, special = adapter.lexer_scan(self._lexer_of[state])
         got: _StateLexer = (_match_of(mres), special)
         self._lexers[state] = got
         return got

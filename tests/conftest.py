@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Callable
 from concurrent.futures import Executor, Future
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+# the grammar cache of a test run is its own, not the user's
+os.environ.setdefault("GRAMGEN_CACHE_DIR", tempfile.mkdtemp(prefix="gramgen-test-cache-"))
 
 
 @pytest.fixture
