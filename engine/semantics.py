@@ -76,17 +76,19 @@ PRONOUNS = {
 STYLES = ("int", "comma", "decimal", "money", "cents", "fraction", "mixed", "percent", "words")
 
 
-def _decimal(v: Fraction, places: int | None = None) -> str:
-    sign = "-" if v < 0 else ""
-    v = abs(v)
-    if places is None:  # the fewest places that show v exactly
-        places = next((p for p in range(13) if (v * 10**p).denominator == 1), -1)
+def _decimal(n: int, d: int, places: int | None = None) -> str:
+    """``n / d`` (``d > 0``) as a decimal numeral: with ``places`` places, or the fewest
+    that show it exactly."""
+    sign = "-" if n < 0 else ""
+    n = abs(n)
+    if places is None:  # the fewest places that show n / d exactly
+        places = next((p for p in range(13) if n * 10**p % d == 0), -1)
         if places < 0:
-            raise InvalidArgument(f"{v} has no terminating decimal")
-    scaled = v * 10**places
-    if scaled.denominator != 1:
-        raise InvalidArgument(f"{v} has no terminating decimal with {places} places")
-    digits = str(scaled.numerator).rjust(places + 1, "0")
+            raise InvalidArgument(f"{Fraction(n, d)} has no terminating decimal")
+    scaled, rest = divmod(n * 10**places, d)
+    if rest:
+        raise InvalidArgument(f"{Fraction(n, d)} has no terminating decimal with {places} places")
+    digits = str(scaled).rjust(places + 1, "0")
     whole, frac = digits[: len(digits) - places], digits[len(digits) - places :]
     return sign + whole + ("." + frac if places else "")
 
@@ -121,33 +123,39 @@ def format_number(value: Any, style: str = "int") -> str:
     >>> format_number(Fraction(87851, 20), "money"), format_number(1540, "cents")
     ('$4,392.55', '$1,540.00')
     """
-    v = Fraction(value)
-    if style in ("int", "comma", "words") and v.denominator != 1:
-        raise InvalidArgument(f"{v} is not whole; it cannot be written in style {style!r}")
+    if type(value) is int:
+        n, d = value, 1
+    else:
+        v = Fraction(value)
+        n, d = v.numerator, v.denominator
+    if style in ("int", "comma", "words") and d != 1:
+        raise InvalidArgument(
+            f"{Fraction(n, d)} is not whole; it cannot be written in style {style!r}"
+        )
     if style == "int":
-        return str(v.numerator)
+        return str(n)
     if style == "comma":
-        return f"{v.numerator:,}"
+        return f"{n:,}"
     if style == "words":
-        if not 0 <= v <= 1000:
-            raise InvalidArgument(f"{v} is outside 0..1000 and cannot be written in words")
-        return _words()[v.numerator]
+        if not 0 <= n <= 1000:
+            raise InvalidArgument(f"{n} is outside 0..1000 and cannot be written in words")
+        return _words()[n]
     if style == "decimal":
-        return _decimal(v)
+        return _decimal(n, d)
     if style == "money":
-        return "$" + _grouped(str(v.numerator) if v.denominator == 1 else _decimal(v, 2))
+        return "$" + _grouped(str(n) if d == 1 else _decimal(n, d, 2))
     if style == "cents":
-        return "$" + _grouped(_decimal(v, 2))
+        return "$" + _grouped(_decimal(n, d, 2))
     if style == "fraction":
-        return str(v.numerator) if v.denominator == 1 else f"{v.numerator}/{v.denominator}"
+        return str(n) if d == 1 else f"{n}/{d}"
     if style == "mixed":
-        whole, rest = divmod(v.numerator, v.denominator)
+        whole, rest = divmod(n, d)
         if rest == 0:
             return str(whole)
-        frac = f"{rest}/{v.denominator}"
+        frac = f"{rest}/{d}"
         return f"{whole} {frac}" if whole else frac
     if style == "percent":
-        return _decimal(v) + "%"
+        return _decimal(n, d) + "%"
     raise InvalidArgument(f"unknown number style {style!r}; expected one of {STYLES}")
 
 
@@ -406,7 +414,10 @@ class Semantics(Transformer[Token, Any]):
         return self._bind(tok, "word", role, lexicon=lexicon or role)
 
     def article(self, tok: Token, role: str, *, lexicon: str | None = None) -> str:
-        """``a`` or ``an``, agreeing with the noun bound to ``role`` (singular)."""
+        """``a`` or ``an``, agreeing with the noun bound to ``role`` (singular). It may
+        come before its noun, as English has it: the slot names its lexicon
+        (``lexicon``, by default ``role``), so the word is drawn by whichever of the
+        article and the noun is filled first."""
         return self._bind(tok, "article", role, lexicon=lexicon or role)
 
 

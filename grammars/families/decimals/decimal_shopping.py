@@ -29,10 +29,10 @@ class DecimalShopping(Story):
     # Semantics.article() records no lexicon, so an article written before its noun
     # (as English has it) finds no word to agree with; bind it with the lexicon here.
     def ART(self, tok: Token) -> str:
-        return self._bind(tok, "article", "thing", lexicon="thing")
+        return self.article(tok, "thing")
 
     def ART_TWO(self, tok: Token) -> str:
-        return self._bind(tok, "article", "thing2", lexicon="thing")
+        return self.article(tok, "thing2", lexicon="thing")
 
     def ITEM(self, tok: Token) -> str:
         return self.noun(tok, "thing")  # buy_many: at least 2 things

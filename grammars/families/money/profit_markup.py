@@ -26,8 +26,7 @@ class ProfitMarkup(Story):
     # -- terminals ---------------------------------------------------------------------
 
     def ART(self, tok: Token) -> str:
-        # the article comes before its noun: the slot names the lexicon itself
-        return self._bind(tok, "article", "item", lexicon="item")
+        return self.article(tok, "item")
 
     def ITEM(self, tok: Token) -> str:
         return self.noun(tok, "item", 1)

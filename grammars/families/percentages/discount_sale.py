@@ -25,9 +25,7 @@ class DiscountSale(Story):
     HAVE = BUY = NEED = PAY = DECIDE = PUT = DOES = LIKE
 
     def ART(self, tok: Token) -> str:
-        # self.article(tok, "thing") fails when the article comes before the noun
-        # (its slot names no lexicon), so the slot names the lexicon itself
-        return self._bind(tok, "article", "thing", lexicon="thing")
+        return self.article(tok, "thing")
 
     def ITEM(self, tok: Token) -> str:
         return self.noun(tok, "thing", 1)
