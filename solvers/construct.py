@@ -266,7 +266,7 @@ class Sampler:
         alpha = sympy.together(poly.coeff_monomial(sv))
         if alpha == 0:
             return None
-        beta = sympy.together(expr - alpha * sv)
+        beta = sympy.together(poly.coeff_monomial(1))
         params = tuple(sorted(str(s) for s in (alpha.free_symbols | beta.free_symbols)))
         if any(p not in self._free for p in params) or _reaches(after, v, set(params)):
             return None

@@ -104,8 +104,10 @@ class AgesThenNow(Story):
         return now
 
     def level1(self, c: list[Any]) -> Any:
-        m = self.number(self.toks["m"], 3, 5, name="m", style="words")
-        k = self.number(self.toks["k"], 2, 6, name="k", style="words")
+        # (neither is left vague: with "three times" now only "twice" fits later, and
+        # with "twice" later only "three times" keeps the younger one at least 2 then)
+        m = self.number(self.toks["m"], 3, 5, name="m", style="words", vague=None)
+        k = self.number(self.toks["k"], 2, 6, name="k", style="words", vague=None)
         b = self.unknown("b_age", 2, 15)
         future = self.when == "future"
         # future: m b + n = k (b + n), n = b (m - k)/(k - 1) (m > k);

@@ -38,8 +38,12 @@ SECOND_2 = {
 THIRD = {"dc1": (6, 8, 12, 10), "dc2": (12, 10, 8, 6)}
 
 
-def _q(name: str) -> Any:
-    return sympy.Symbol(name, real=True)
+def _options(den: int) -> list[Fraction]:
+    """Every value a share over ``den`` can take, in lowest terms, smallest first."""
+    if den in FREE:
+        return [Fraction(k, den) for k in range(1, den)]
+    a, b, top = FORMS[den]
+    return [Fraction(a * j + b, den) for j in range(top + 1)]
 
 
 class UnlikeFractions(Story):
@@ -127,67 +131,65 @@ class UnlikeFractions(Story):
             self.number(tok, 5, 20, name="aside", style="money", vague=None)
 
     # -- the fractions -----------------------------------------------------------------
+    #
+    # The first share is drawn last, within the room the others leave (the solver
+    # bounds its draw: some of the dish is left, and for "how much more" it is the
+    # larger share). The others are drawn among their smallest values, as many as
+    # always leave that room: every draw makes a problem.
 
-    def _fraction(self, tok: Token, den: int, name: str, top: Fraction) -> Any:
+    def _fraction(
+        self, tok: Token, den: int, name: str, values: list[Fraction], vague: bool
+    ) -> Any:
         if den in FREE:
-            # drawn up to ``top`` (so that the shares never add up to the whole); left
-            # vague when at least two values could stand in its place
-            hi = max(Fraction(1, den), Fraction(math.ceil(top * den) - 1, den))
+            # a number drawn among multiples of 1/den; left vague only where, whatever
+            # the other shares are, two of its values fit (the first share, see _plan)
             return self.number(
                 tok,
-                Fraction(1, den),
-                hi,
+                values[0],
+                values[-1],
                 step=Fraction(1, den),
                 name=name,
                 style="fraction",
-                vague="" if hi > Fraction(1, den) else None,
+                vague="" if vague else None,
             )
-        a, b, top_j = FORMS[den]
-        j = self.unknown(f"{name}_j", 0, top_j)
+        a, b, _ = FORMS[den]
+        j = self.unknown(f"{name}_j", 0, len(values) - 1)
         return self.result(
             tok, (a * j + b) / sympy.Integer(den), name=name, style="fraction", domain="rational"
         )
 
     @staticmethod
-    def _largest(den: int) -> Fraction:
-        if den in FREE:
-            return Fraction(den - 1, den)
-        a, b, top = FORMS[den]
-        return Fraction(a * top + b, den)
+    def _plan(dens: list[int], more: bool) -> tuple[int, list[list[Fraction]], bool]:
+        """The values each share is drawn from, how many ways the shares can be drawn,
+        and whether the first share can be left vague.
 
-    def _tops(self, dens: list[int]) -> list[Fraction]:
-        """For each share, a bound below which it keeps the shares under the whole."""
-        most = [self._largest(d) for d in dens]
-        tops = []
-        for i, d in enumerate(dens):
-            room = 1 - sum(m for j, m in enumerate(most) if j != i)
-            if d in FREE:
-                most[i] = min(most[i], max(Fraction(1, d), Fraction(math.ceil(room * d) - 1, d)))
-            tops.append(room)
-        return tops
+        Every draw of the others leaves room for at least one value of the first share;
+        where its denominator is prime (it is a number the text states), plans that
+        always leave room for two of its values come first, so that it can be left
+        vague: any draw then has two answers once it is not stated."""
+        first, rest = _options(dens[0]), [_options(d) for d in dens[1:]]
 
-    def _values(self, dens: list[int]) -> list[list[Fraction]]:
-        """The values each share can take (free ones bounded as in :meth:`_tops`)."""
-        out = []
-        for d, top in zip(dens, self._tops(dens), strict=True):
-            if d in FREE:
-                hi = max(Fraction(1, d), Fraction(math.ceil(top * d) - 1, d))
-                out.append([Fraction(k, d) for k in range(1, d) if Fraction(k, d) <= hi])
-            else:
-                a, b, j_top = FORMS[d]
-                out.append([Fraction(a * j + b, d) for j in range(j_top + 1)])
-        return out
+        def fit(vs: tuple[Fraction, ...] | list[Fraction]) -> list[Fraction]:
+            # values of the first share that leave some of the dish (and, for "how much
+            # more", are larger than the second share)
+            return [f for f in first if (not more or f > vs[0]) and f + sum(vs) < 1]
 
-    def _possible(self, dens: list[int], more: bool) -> bool:
-        """Whether some values leave part of the dish (and, for ``more``, the first
-        share is the larger)."""
-        return any(
-            sum(vs) < 1 and (not more or vs[0] > vs[1])
-            for vs in itertools.product(*self._values(dens))
-        )
+        best: tuple[tuple[bool, int], list[list[Fraction]]] = ((False, 0), [])
+        for counts in itertools.product(*(range(1, len(r) + 1) for r in rest)):
+            drawn = [r[:n] for r, n in zip(rest, counts, strict=True)]
+            fewest = len(fit([r[-1] for r in drawn]))  # when the others are largest
+            if not fewest:
+                continue
+            ways = sum(len(fit(vs)) for vs in itertools.product(*drawn))
+            key = (dens[0] in FREE and fewest >= 2, ways)
+            if key > best[0]:
+                best = (key, [fit([r[0] for r in drawn]), *drawn])
+        (vague, ways), values = best
+        return ways, values, vague
 
-    def _denominators(self, more: bool = False) -> list[int]:
-        """Unlike denominators from the phrasing, the first pair that some shares fit."""
+    def _denominators(self, more: bool = False) -> tuple[list[int], list[list[Fraction]], bool]:
+        """Unlike denominators from the phrasing, the first that some shares fit, the
+        values of each share and whether the first can be left vague (see :meth:`_plan`)."""
         (a1, _), (a2, _) = self.shares[:2]
         first, second = (FIRST_2, SECOND_2) if self.level == 2 else (FIRST, SECOND)
         row = second[first[a1]]
@@ -198,18 +200,21 @@ class UnlikeFractions(Story):
             options = [[*p, t] for p in pairs for t in thirds if t not in p]
         else:
             options = pairs
-        return next((o for o in options if self._possible(o, more)), options[0])
+        for dens in options:
+            ways, values, vague = self._plan(dens, more)
+            if ways:
+                return dens, values, vague
+        raise ValueError(f"no shares over the denominators {options[0]} leave part of the dish")
 
     def _common(self, more: bool = False) -> tuple[list[Any], int, str]:
         """The fractions, their least common denominator and the steps that rewrite
         them over it; returns (numerators over it, the denominator, the names)."""
-        dens = self._denominators(more)
+        dens, values, vague = self._denominators(more)
         lcd = math.lcm(*dens)
         names = ["f1", "f2", "f3"][: len(dens)]
-        bounds = self._tops(dens)
         fracs = [
-            self._fraction(tok, d, n, top)
-            for (_, tok), d, n, top in zip(self.shares, dens, names, bounds, strict=True)
+            self._fraction(tok, d, n, vs, vague and n == "f1")
+            for (_, tok), d, n, vs in zip(self.shares, dens, names, values, strict=True)
         ]
         listed = ", ".join(map(str, dens[:-1])) + f" and {dens[-1]}"
         self.step(f"The least common denominator of {listed} is {lcd}.")

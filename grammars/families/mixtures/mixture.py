@@ -70,63 +70,76 @@ class Mixture(Story):
         self.let(f"{q}_fives", q / 5)
 
     # -- the answer -------------------------------------------------------------------
+    #
+    # The numbers are chosen by construction: the gaps between the target and the two
+    # grades are drawn first, and an amount among the multiples that balance them.
+    # Integrality rests on quantities that are drawn (or on the numbers the text
+    # states), so that a problem with one number left vague still has many answers.
 
     def level1(self, c: list[Any]) -> Any:
         (qty_tok, cheap_tok), (mix_tok,), (dear_tok,) = c
+        # the answer first: `added` pounds at `premium` dollars above the mix price
+        # balance `qty` pounds at `below` dollars under it, qty x below = added x
+        # premium; added is drawn among the multiples that make below whole
         added = self.unknown("added", 2, 12)
+        premium = self.unknown("premium", 1, 5)  # the dearer price is at most $5 above
         qty = self.number(qty_tok, 2, 12, name="qty")
         cheap = self.number(cheap_tok, 2, 6, name="cheap_price", style="money")
-        dear = self.number(dear_tok, 5, 12, name="dear_price", style="money")
-        mix = self.result(mix_tok, (qty * cheap + added * dear) / (qty + added),
-                          name="mix_price", style="money")  # fmt: skip
-        below = self.let("below", mix - cheap)
-        above = self.let("above", dear - mix)
-        self.let("close", 6 - above)  # the dearer price is at most $5 above the mix
+        below = self.let("below", added * premium / qty, hi=5)
+        mix = self.result(mix_tok, cheap + below, name="mix_price", style="money")
+        self.result(dear_tok, mix + premium, name="dear_price", style="money")
         self.step("A pound of {cheap} is {mix_price} - {cheap_price} = {below:money} below the "
                   "mix price.")  # fmt: skip
-        self.step("A pound of {dear} is {dear_price} - {mix_price} = {above:money} above it.")
+        self.step("A pound of {dear} is {dear_price} - {mix_price} = {premium:money} above it.")
         self.let("balance", qty * below)
         self.step("The {cheap} fall short by {qty} x {below:money} = {balance:money} in all.")
-        self.step("Each pound of {dear} makes up {above:money}: {balance} / {above} = {added}.")
+        self.step("Each pound of {dear} makes up {premium:money}: {balance} / {premium} = "
+                  "{added}.")  # fmt: skip
         self.step("{a} must add {added} pounds of {dear}.")
         return added
 
     def level2(self, c: list[Any]) -> Any:
         (qty_tok, strong_tok), (mix_tok,), (weak_tok,) = c
-        added = self.unknown("added", 2, 20)
+        # the gaps first, in steps of 5 points: the strong solution `up` steps above
+        # the target, the weak one `down` steps below; the amount to add is
+        # qty x up / down, and qty is drawn among the multiples that make it whole
+        up = self.unknown("up_fives", 1, 5)
+        down = self.unknown("down_fives", 1, 4)  # at most 20 points below the target
         qty = self.number(qty_tok, 2, 20, name="qty")
-        strong = self.number(strong_tok, 20, 45, step=5, name="strong", style="percent")
-        weak = self.number(weak_tok, 5, 30, step=5, name="weak", style="percent")
-        mix = self.result(mix_tok, (qty * strong + added * weak) / (qty + added),
-                          name="mix", style="percent")  # fmt: skip
-        self._fives(mix)
-        self.let("mix_low", mix - 9)  # between 10% and 35%
-        self.let("mix_high", 36 - mix)
+        mix = self.number(mix_tok, 10, 35, step=5, name="mix", style="percent")
+        strong = self.result(strong_tok, mix + 5 * up, name="strong", style="percent", hi=45)
+        weak = self.result(weak_tok, mix - 5 * down, name="weak", style="percent")
+        for q in (strong, weak):
+            self._fives(q)
         above = self.let("above", strong - mix)
         below = self.let("below", mix - weak)
-        self.let("near", 21 - below)  # at most 20 points below the target
         self.step("The {strong} solution is {strong:int} - {mix:int} = {above} points above "
                   "the target.")  # fmt: skip
         self.step("The {weak} solution is {mix:int} - {weak:int} = {below} points below it.")
-        self.let("balance", qty * above)
+        balance = self.let("balance", qty * above)
         self.step("The extra {solute} to balance: {qty} x {above} = {balance}.")
+        added = self.let("added", balance / below, hi=20)
+        self.let("more_than_one", added - 1)  # at least 2 liters
         self.step("Each liter added takes away {below}: {balance} / {below} = {added}.")
         self.step("{a} must add {added} liters of the {weak} solution.")
         return added
 
     def level3(self, c: list[Any]) -> Any:
         (total_tok, mix_tok), (weak_tok, strong_tok), _, ask = c
-        x_weak = self.unknown("x_weak", 2, 20)
-        x_strong = self.unknown("x_strong", 2, 20)
+        # the gaps first, in steps of 5 points: the target `drop` steps above the weak
+        # solution and `rise` steps below the strong one; the amounts are `batch`
+        # times rise (weak) and batch times drop (strong), whole by construction
+        rise = self.unknown("rise", 1, 4)
+        drop = self.unknown("drop", 1, 4)
+        batch = self.unknown("batch", 2, 4)
         weak = self.number(weak_tok, 5, 15, step=5, name="weak", style="percent")
-        strong = self.number(strong_tok, 25, 40, step=5, name="strong", style="percent")
-        total = self.result(total_tok, x_weak + x_strong, name="total")
-        mix = self.result(mix_tok, (x_weak * weak + x_strong * strong) / total,
-                          name="mix", style="percent")  # fmt: skip
+        mix = self.result(mix_tok, weak + 5 * drop, name="mix", style="percent", hi=25)
+        strong = self.result(strong_tok, mix + 5 * rise, name="strong", style="percent", hi=40)
+        total = self.result(total_tok, batch * (rise + drop), name="total")
         for q in (strong, weak, mix):
             self._fives(q)
-        self.let("mix_low", mix - 14)
-        self.let("mix_high", 26 - mix)
+        self.let("mix_low", mix - 14)  # between 15% and 25%
+        self.let("strong_low", strong - 24)  # 25% to 40%
         below = self.let("below", mix - weak)
         above = self.let("above", strong - mix)
         self.step(

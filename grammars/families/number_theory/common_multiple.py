@@ -13,7 +13,7 @@ from gramgen.semantics import Story
 # forms share no factor with c, so the least common multiple of g c and g q is g c q.
 SHARES = {"next": (1, 1), "double_plus": (2, 1), "double_minus": (2, -1)}
 # level -> range of c (the smaller amount's share) and of the common factor g
-RANGES = {1: ((2, 5), (2, 6)), 2: ((2, 4), (2, 4)), 3: ((2, 5), (2, 6))}
+RANGES = {1: ((2, 5), (2, 7)), 2: ((2, 4), (2, 5)), 3: ((2, 5), (2, 7))}
 
 
 def _q(name: str) -> Any:
@@ -44,10 +44,10 @@ class CommonMultiple(Story):
     def r_double_minus(self, c: list[Any]) -> None:
         self._amounts(c, "double_minus")
 
-    def start(self, c: list[Any]) -> None:
+    def at_noon(self, c: list[Any]) -> None:
         return None
 
-    plan = ask_next = start
+    plan = ask_next = at_noon
 
     def ask_again(self, c: list[Any]) -> Token:
         (tok,) = self.tokens(c)
@@ -75,12 +75,13 @@ class CommonMultiple(Story):
         small_tok, large_tok = self.toks
         (c_lo, c_hi), (g_lo, g_hi) = RANGES[self.level]
         m, s = SHARES[self.share]
+        # the shares and the common factor (at least 2) are chosen first, and both
+        # amounts made from them: g c and g q are whole, and share the factor g, by
+        # construction (neither is left vague: another number rarely keeps the larger
+        # one a multiple of the common factor)
         share = self.unknown("c", c_lo, c_hi)
-        # (never left vague: another number rarely keeps the larger one a multiple of
-        # the common factor)
-        small = self.number(small_tok, g_lo * c_lo, g_hi * c_hi, name="small", vague=None)
-        g = self.let("g", small / share, domain="whole")
-        self.let("g_big", g - 1, domain="whole")  # a common factor of at least 2
+        g = self.unknown("g", g_lo, g_hi)
+        small = self.result(small_tok, g * share, name="small")
         q = self.let("q", m * share + s, domain="whole")
         self.result(large_tok, g * q, name="large")
         lcm = self.let("lcm", small * q, domain="whole")

@@ -77,10 +77,11 @@ class RemainderPuzzle(Story):
         (c_lo, c_hi), (g_lo, g_hi) = RANGES[self.level]
         m, s = SHARES[self.share]
         share = self.unknown("c", c_lo, c_hi)
-        # (never left vague: another size rarely keeps the other a multiple of the
-        # common factor)
-        small = self.number(small_tok, max(3, g_lo * c_lo), g_hi * c_hi, name="size_a", vague=None)
-        g = self.let("g", small / share, domain="whole")
+        # the common factor is chosen first and both sizes made from it (a size is
+        # never left vague: another rarely keeps the other a multiple of the factor)
+        g = self.unknown("g", g_lo, g_hi)
+        small = self.result(small_tok, g * share, name="size_a")
+        self.let("size_least", small - 3, domain="nonnegative")  # groups of 3 or more
         q = self.let("q", m * share + s, domain="whole")
         self.result(large_tok, g * q, name="b")
         lcm = self.let("lcm", small * q, domain="whole")

@@ -31,8 +31,7 @@ class ReversePercent(Story):
         return "small" if self.level == 1 else "big"
 
     def ART(self, tok: Token) -> str:
-        # the article comes before its noun: the slot names the lexicon itself
-        return self._bind(tok, "article", "item", lexicon=self._things)
+        return self.article(tok, "item", lexicon=self._things)
 
     def ITEM(self, tok: Token) -> str:
         return self.noun(tok, "item", 1, lexicon=self._things)
@@ -129,8 +128,13 @@ class ReversePercent(Story):
         keep = self.let("keep", 100 - rate)
         sale = self.let("sale", original * keep / 100)
         with_tax = self.let("with_tax", 100 + tax)
-        total = self.result(tok, sale * with_tax / 100, name="total", style="money")
-        self.let("total_cents", total * 100, domain="whole")  # a whole number of cents
+        self.result(tok, sale * with_tax / 100, name="total", style="money", domain="rational")
+        # a whole number of cents, by construction: the original price is drawn among
+        # the multiples that make it whole, given the percents (drawn first). It is
+        # written multiplied out, (100 - rate)(100 + tax) expanded: the construction
+        # needs a coefficient it can read off as one polynomial in the percents.
+        self.let("cents", original * (10000 + 100 * tax - 100 * rate - rate * tax) / 100,
+                 domain="whole")  # fmt: skip
         self.step("With tax, {a} paid 100 + {tax:int} = {with_tax:int} percent of the sale price.")
         self.step("So the sale price was {total} / {with_tax:int} x 100 = {sale}.")
         self.step("The sale price is 100 - {rate:int} = {keep:int} percent of the original price.")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from fractions import Fraction
 from typing import Any, ClassVar
 
 from lark import Token
@@ -65,7 +64,10 @@ class WorkRate(Story):
 
     # -- the answer -------------------------------------------------------------------
 
-    def _together(self, hours: list[Any]) -> Any:
+    def _together(self, hours: list[Any], *, per_hour: int = 1) -> Any:
+        """The time together, from each person's time alone, in a whole number of
+        ``per_hour`` parts of an hour (1: whole hours; 12: halves, thirds, quarters,
+        sixths or twelfths; 60: whole minutes, fifths as well)."""
         names = "abc"[: len(hours)]
         rates = []
         for n, h in zip(names, hours, strict=True):
@@ -76,35 +78,45 @@ class WorkRate(Story):
             " + ".join(f"1/{{{h}}}" for h in hours) + " = {rate:fraction} of the job per hour."
         )
         time = self.let("time", 1 / rate, domain="rational")
-        if self.level == 2:  # levels 1 and 3 choose the time together first
-            self.let("twelfths", time * 12)  # a simple fraction: halves, thirds, ...
+        parts = {1: "whole_hours", 12: "twelfths", 60: "minutes"}[per_hour]
+        self.let(parts, time * per_hour)  # whole hours, or a simple fraction of them
         self.step("Together they need 1 / ({rate:fraction}) = {time:fraction} hours.")
         self.step("The job takes {time} hours together.")
         return time
 
+    # The numbers are chosen by construction: one person's time is drawn, the others
+    # follow from it through ratios drawn first, and it is drawn among the multiples
+    # that make every time alone whole and the time together simple.
+
     def level1(self, c: list[Any]) -> Any:
         a_tok, b_tok, _ = c
-        # chosen so that the time together is whole: b = a t / (a - t)
-        together = self.unknown("together", 2, 4)
+        # the other takes `times` as long: together a * times / (times + 1), whole
+        # when a is a multiple of times + 1 (3 and 6 hours make 2; 4 and 12 make 3)
+        times = self.unknown("times", 2, 3)
         a = self.number(a_tok, 3, 12, name="hours_a")
-        b = self.result(b_tok, a * together / (a - together), name="hours_b", hi=12)
-        self.let("unlike", 1 / (a - b), domain="any")  # two different times
+        b = self.result(b_tok, a * times, name="hours_b", hi=18)
         return self._together([a, b])
 
     def level2(self, c: list[Any]) -> Any:
         a_tok, b_tok, _ = c
+        # the other takes (k + 2) / k as long: 3, 2, 5/3, 3/2 or 7/5 times; a is drawn
+        # among the multiples that make every time whole and the time together a
+        # number of twelfths of an hour (5 and 7 hours make 2 11/12)
+        k = self.unknown("k", 1, 5)
         a = self.number(a_tok, 4, 20, name="hours_a")
-        b = self.number(b_tok, 4, 20, name="hours_b")
-        self.let("unlike", 1 / (a - b), domain="any")  # two different times
-        return self._together([a, b])
+        b = self.result(b_tok, a * (k + 2) / k, name="hours_b", hi=24)
+        return self._together([a, b], per_hour=12)
 
     def level3(self, c: list[Any]) -> Any:
         a_tok, b_tok, c_tok, _, _ = c
-        # the time together is chosen (in quarter hours) and the third person's time
-        # follows from it; the first two are drawn (and may be left vague)
-        together = self.unknown("together", Fraction(5, 4), 5, step=Fraction(1, 4))
-        a = self.number(a_tok, 4, 15, name="hours_a")
-        b = self.number(b_tok, 4, 15, name="hours_b")
-        third = self.result(c_tok, 1 / (1 / together - 1 / a - 1 / b), name="hours_c", hi=20)
-        self.let("slowest", third - 3)  # at least 4 hours
-        return self._together([a, b, third])
+        # the third person's time is drawn; the first two work `speed_a` and `speed_b`
+        # (1 to 3) times as fast, and the time together is whole minutes (4, 6 and 12
+        # hours make 2; 5, 10 and 10 make 2 1/2; 5, 15 and 15 make 3)
+        speed_a = self.unknown("speed_a", 1, 3)
+        speed_b = self.unknown("speed_b", 1, 3)
+        third = self.number(c_tok, 4, 24, name="hours_c")
+        a = self.result(a_tok, third / speed_a, name="hours_a", hi=15)
+        b = self.result(b_tok, third / speed_b, name="hours_b", hi=15)
+        self.let("least_a", a - 3)  # at least 4 hours each
+        self.let("least_b", b - 3)
+        return self._together([a, b, third], per_hour=60)

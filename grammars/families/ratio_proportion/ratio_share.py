@@ -68,14 +68,17 @@ class RatioShare(Story):
         """The ratio's terms, smallest first and in lowest terms: x, x + d, k(x + d) + 1.
 
         The terms are results (never left vague); the total is drawn. At most 19
-        parts, so that a problem with the total left vague is still open (some
-        totals up to 39 split evenly)."""
+        parts, so that a problem with the total left vague is still open (two totals
+        up to 39, the number of parts and twice it, split evenly)."""
         three = len(toks) == 3
         x0 = self.unknown("x0", 1, 3 if three else 4)
         x = self.result(toks[0], x0, name="x")
         if three:
-            y = self.result(toks[1], x + self.unknown("step_up", 1, 2), name="y")
-            z = self.result(toks[2], y * self.unknown("k", 1, 2) + 1, name="z")
+            d, k = self.unknown("step_up", 1, 2), self.unknown("k", 1, 2)
+            y = self.result(toks[1], x0 + d, name="y")
+            # k (x0 + d) + 1 written out, so that the number of parts is one polynomial
+            # in the draws and the total is drawn among its multiples
+            z = self.result(toks[2], k * x0 + k * d + 1, name="z")
             return [x, y, z]
         return [x, self.result(toks[1], x * self.unknown("k", 1, 3) + 1, name="y")]
 
@@ -84,7 +87,6 @@ class RatioShare(Story):
         parts = self.let("parts", sum(terms))
         self.step(" + ".join(f"{{{t}}}" for t in terms) + " = {parts} parts in all.")
         each = self.let("each", total / parts)
-        self.let("each_check", each - 1)  # at least 2 in a part ("1 marbles" is wrong)
         self.step("One part is {total} / {parts} = {each} {thing}.")
         return each
 
@@ -108,7 +110,9 @@ class RatioShare(Story):
         return self._share(each, a if ask == "a" else b, ask)
 
     def level1(self, c: list[Any]) -> Any:
-        return self._two(c, 6, 100)
+        # from 18: a total is a multiple of at most 17 parts, so a part is at least 2
+        # ("1 marbles" is wrong) by construction, at every level
+        return self._two(c, 18, 100)
 
     def level2(self, c: list[Any]) -> Any:
         return self._two(c, 100, 500)
