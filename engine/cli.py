@@ -131,7 +131,7 @@ def _grammar(args: argparse.Namespace) -> Grammar:
     elif Path(args.grammar).is_file():  # a family grammar: its levels are its start rules
         from .family import level_starts
 
-        levels = level_starts(Path(args.grammar).read_text(encoding="utf-8", errors="replace"))
+        levels = level_starts(Path(args.grammar))
         if levels:
             options["start"] = levels
     try:

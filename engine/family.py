@@ -44,7 +44,7 @@ from lark.visitors import Discard
 from ._inflect import engine as _inflect
 from .derive import Derivation, RandomChooser, item_seed
 from .english import article as _article
-from .english import is_singular
+from .english import is_plural, is_singular
 from .english import plural as _plural
 from .english import singular as _singular
 from .english import verb_forms as _verb_forms
@@ -83,12 +83,19 @@ _LEVEL_RULE = re.compile(r"^[?!]?level(\d+)\s*(?:\.\s*-?\d+\s*)?:", re.MULTILINE
 _START_RULE = re.compile(r"^[?!]?start\s*(?:\.\s*-?\d+\s*)?:", re.MULTILINE)
 
 
-def level_starts(source: str) -> list[str]:
-    """The start rules of a family grammar's difficulty levels (``level1``, ``level2``,
-    ...) when it has them and no ``start`` rule, else an empty list."""
-    if _START_RULE.search(source):
+def _levels(source: str) -> list[int]:
+    return sorted({int(m.group(1)) for m in _LEVEL_RULE.finditer(source)})
+
+
+def level_starts(path: Path) -> list[str]:
+    """The start rules of the difficulty levels (``level1``, ``level2``, ...) of the
+    grammar at ``path``, as a family uses them: where its actions module stands beside
+    it (a rule named ``start`` may then be a sentence like any other), or where it has
+    no ``start`` rule; else an empty list."""
+    source = path.read_text(encoding="utf-8", errors="replace")
+    if not path.with_suffix(".py").is_file() and _START_RULE.search(source):
         return []
-    return [f"level{n}" for n in sorted({int(m.group(1)) for m in _LEVEL_RULE.finditer(source)})]
+    return [f"level{n}" for n in _levels(source)]
 
 
 _ANSWER_NONE = "not enough information"
@@ -97,7 +104,6 @@ _ANSWER_NONE = "not enough information"
 _ENTRIES_KEPT = 20_000
 
 
-@functools.cache
 @functools.cache
 def _version() -> str:
     from . import __version__
@@ -220,7 +226,7 @@ class Family:
         if not self.path.is_file():
             raise InvalidArgument(f"family grammar {self.path} does not exist")
         source = self.path.read_text(encoding="utf-8")
-        levels = sorted({int(m.group(1)) for m in _LEVEL_RULE.finditer(source)})
+        levels = _levels(source)
         if levels and levels != list(range(1, len(levels) + 1)):
             raise InvalidArgument(
                 f"{self.path}: level rules must be level1..levelN without gaps, found "
@@ -1256,8 +1262,8 @@ def _agreement(
             count = knowns.get(s.count) if isinstance(s.count, str) else Fraction(s.count)
             if count is None:
                 continue
-            singular = is_singular(text)
-            if (count == 1) != singular:
+            agrees = is_singular(text) if count == 1 else is_plural(text)
+            if not agrees:  # ("5 sheep", "3 km": the same in both numbers)
                 problems.append(f"{text!r} does not agree with the count {_fmt(count)}")
     return problems
 

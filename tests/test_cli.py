@@ -91,6 +91,9 @@ def test_lint_takes_a_family_grammars_levels_as_its_start_rules(capsys, tmp_path
 
     code, out, err = run(capsys, "lint", str(bundled_families()["ages"]))
     assert code == 0 and "0 error(s), 0 warning(s)" in err
+    # a family may call a sentence "start": its levels are still where it starts
+    code, out, err = run(capsys, "lint", str(bundled_families()["geometric_growth"]))
+    assert code == 0 and "0 error(s), 0 warning(s)" in err, out
     g = tmp_path / "levels.lark"
     g.write_text('level1: "a" b\nlevel2: "a" b b\nb: "b" | c\nc: "c" c\n%ignore " "\n')
     code, out, _ = run(capsys, "lint", str(g))
