@@ -66,6 +66,12 @@ def pytest_configure(config: pytest.Config) -> None:
     reports: list[str] = config.getoption("gramgen_cov_report")
     if not (config.getoption("gramgen_cov") or fail_under is not None or reports):
         return
+    workers = config.getoption("numprocesses", None)  # pytest-xdist's -n
+    if workers and not hasattr(config, "workerinput"):
+        raise pytest.UsageError(
+            "--gramgen-cov cannot combine the coverage of pytest-xdist workers yet; "
+            f"run the session in one process (-n0 instead of -n {workers})"
+        )
     if fail_under is not None and not 0 <= fail_under <= 100:
         raise pytest.UsageError(
             f"--gramgen-cov-fail-under must be a percentage in [0, 100], got {fail_under:g}"

@@ -6,6 +6,11 @@ import json
 
 import pytest
 
+# loaded before any inline run: pytester unloads the modules a run imports, and numpy
+# refuses to be loaded twice in one process (a worker may run these tests first)
+import gramgen.strategies
+import gramgen.testing  # noqa: F401
+
 pytest_plugins = ["pytester"]
 
 GRAMMAR = """\
@@ -96,6 +101,15 @@ def test_bad_report_option_is_a_usage_error(project: pytest.Pytester) -> None:
     result = project.runpytest("--gramgen-cov-report=html")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*--gramgen-cov-report must be 'term' or 'json:PATH'*"])
+
+
+def test_xdist_workers_are_refused_not_miscounted(project: pytest.Pytester) -> None:
+    # each worker would see only its own tests' samples: say so instead of a wrong report
+    pytest.importorskip("xdist")
+    result = project.runpytest_subprocess("-n", "2", "--gramgen-cov-fail-under=50")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*cannot combine the coverage of pytest-xdist workers*-n0*"])
+    assert project.runpytest_subprocess("-n", "0", "--gramgen-cov").ret == 0
 
 
 def test_off_without_the_flag(project: pytest.Pytester) -> None:
