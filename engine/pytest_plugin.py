@@ -9,8 +9,10 @@ Off unless asked for::
 
 Every derivation drawn by :func:`gramgen.strategies.from_grammar`, and every sample
 of a sampler opted in with :func:`gramgen.testing.track`, is added to the coverage of
-its grammar (by content and start rule). Registered through the ``pytest11`` entry
-point ``gramgen``; without these options it imports nothing and does nothing.
+its grammar (by content and start rule). Under pytest-xdist each worker hands its
+reports (``coverage.report_json``) to the controller, which adds up the hits and
+reports once. Registered through the ``pytest11`` entry point ``gramgen``; without
+these options it imports nothing and does nothing.
 """
 
 from __future__ import annotations
@@ -23,11 +25,10 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from collections.abc import Generator
+    from collections.abc import Generator, Mapping, Sequence
 
     from _pytest.terminal import TerminalReporter
 
-    from .coverage import Coverage, Entry
     from .testing import Collector
 
 _MISSING_LIMIT = 25  # missing items listed per grammar in the terminal report
@@ -66,12 +67,6 @@ def pytest_configure(config: pytest.Config) -> None:
     reports: list[str] = config.getoption("gramgen_cov_report")
     if not (config.getoption("gramgen_cov") or fail_under is not None or reports):
         return
-    workers = config.getoption("numprocesses", None)  # pytest-xdist's -n
-    if workers and not hasattr(config, "workerinput"):
-        raise pytest.UsageError(
-            "--gramgen-cov cannot combine the coverage of pytest-xdist workers yet; "
-            f"run the session in one process (-n0 instead of -n {workers})"
-        )
     if fail_under is not None and not 0 <= fail_under <= 100:
         raise pytest.UsageError(
             f"--gramgen-cov-fail-under must be a percentage in [0, 100], got {fail_under:g}"
@@ -105,8 +100,13 @@ class GramgenCoverage:
         self.json_paths = json_paths
         self.collector: Collector = testing.Collector()
         self._previous = testing.activate(self.collector)
-        self.coverages: list[Coverage] = []
-        self.failed: list[tuple[Coverage, float]] = []
+        # every grammar's report (coverage.report_json, with its content hash), by
+        # (content hash, start rule): this process's, and under pytest-xdist each
+        # worker's, merged
+        self.merged: dict[tuple[str, str], Report] = {}
+        self.workers = False
+        self.reports: list[Report] = []
+        self.failed: list[tuple[Report, float]] = []
         self.written: list[Path] = []
         self.errors: list[str] = []
 
@@ -116,14 +116,30 @@ class GramgenCoverage:
         self._finish(session)
         return result
 
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node: Any, error: object) -> None:
+        """pytest-xdist: a worker is done; fold in what its tests generated."""
+        for report in getattr(node, "workeroutput", {}).get("gramgen_cov", []):
+            _merge(self.merged, report)
+        self.workers = True
+
     def _finish(self, session: pytest.Session) -> None:
-        self.coverages = self.collector.coverages()
+        from .coverage import report_json
+
+        config = session.config
+        own = [
+            {"hash": c.grammar.content_hash, **report_json(c)} for c in self.collector.coverages()
+        ]
+        if hasattr(config, "workerinput"):  # a pytest-xdist worker: the controller reports
+            config.workeroutput["gramgen_cov"] = own  # type: ignore[attr-defined]
+            return
+        for report in own:
+            _merge(self.merged, report)
+        self.reports = list(self.merged.values())
+        if self.workers:  # workers finish in any order: report in a fixed one
+            self.reports.sort(key=lambda r: (str(r["grammar"]), str(r["start"]), r["hash"]))
         if self.fail_under is not None:
-            self.failed = [
-                (cov, cov.percent(("alt",)))
-                for cov in self.coverages
-                if cov.percent(("alt",)) < self.fail_under
-            ]
+            self.failed = [(r, pct) for r in self.reports if (pct := _percent(r)) < self.fail_under]
             if self.failed:
                 session.testsfailed += 1  # makes the exit status non-zero
         for path in self.json_paths:
@@ -135,12 +151,10 @@ class GramgenCoverage:
                 session.testsfailed += 1
 
     def _write_json(self, path: Path) -> None:
-        from .coverage import report_json
-
         doc: dict[str, Any] = {
             "fail_under": self.fail_under,
             "passed": not self.failed,
-            "grammars": [report_json(cov) for cov in self.coverages],
+            "grammars": self.reports,
         }
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(path.name + ".tmp")
@@ -148,33 +162,35 @@ class GramgenCoverage:
         tmp.replace(path)
 
     def pytest_terminal_summary(self, terminalreporter: TerminalReporter) -> None:
+        if hasattr(terminalreporter.config, "workerinput"):
+            return
         tr = terminalreporter
         if self.term:
             tr.write_sep("-", "gramgen grammar coverage")
-            if not self.coverages:
+            if not self.reports:
                 tr.write_line("no grammar was sampled by gramgen strategies or tracked samplers")
-            for cov in self.coverages:
-                for line in _report_lines(cov):
+            for report in self.reports:
+                for line in _report_lines(report):
                     tr.write_line(line)
         for path in self.written:
             tr.write_line(f"gramgen grammar coverage written to {path}")
         for err in self.errors:
             tr.write_line(f"ERROR: gramgen grammar coverage: {err}", red=True, bold=True)
         if self.fail_under is not None:
-            for cov, pct in self.failed:
+            for report, pct in self.failed:
                 tr.write_line(
-                    f"FAIL: gramgen grammar coverage of {cov.grammar.source} "
-                    f"(start {cov.sampler.start_name!r}): {pct:.1f}% of alternatives, under "
+                    f"FAIL: gramgen grammar coverage of {report['grammar']} "
+                    f"(start {report['start']!r}): {pct:.1f}% of alternatives, under "
                     f"--gramgen-cov-fail-under={self.fail_under:g}",
                     red=True,
                     bold=True,
                 )
-                missing = [e for e in cov.entries(("alt",)) if e.reachable and e.hits == 0]
+                missing = _missing(report, ("alt",))
                 for e in missing[:_MISSING_LIMIT]:
-                    tr.write_line(f"  missing {_where(e)}: alternative {e.key}")
+                    tr.write_line(f"  missing {_where(e)}: alternative {e['key']}")
                 if len(missing) > _MISSING_LIMIT:
                     tr.write_line(f"  ... and {len(missing) - _MISSING_LIMIT} more")
-            if not self.failed and self.coverages:
+            if not self.failed and self.reports:
                 tr.write_line(
                     f"gramgen grammar coverage: every grammar reached "
                     f"{self.fail_under:g}% of its alternatives",
@@ -185,27 +201,68 @@ class GramgenCoverage:
         self._testing.activate(self._previous)
 
 
+Report = dict[str, Any]  # what coverage.report_json gives, with the grammar's "hash"
+
 _NAMES = (("alt", "alternatives"), ("opt", "optionals"), ("rep", "repetitions"))
+_KINDS = ("alt", "opt", "rep", "term", "kpath")
 
 
-def _where(e: Entry) -> str:
-    return ":".join(str(p) for p in (e.file, e.line, e.column) if p is not None) or "?"
+def _item_key(item: Mapping[str, Any]) -> tuple[Any, ...]:
+    return (item["kind"], item["key"], item["file"], item["line"], item["column"])
 
 
-def _report_lines(cov: Coverage) -> list[str]:
-    summary = cov.summary()
+def _merge(into: dict[tuple[str, str], Report], report: Report) -> None:
+    """Add ``report``'s hits to the report of the same grammar and start rule in ``into``."""
+    key = (report["hash"], report["start"])
+    have = into.get(key)
+    if have is None:
+        into[key] = {**report, "items": [dict(i) for i in report["items"]]}
+        return
+    have["derivations"] += report["derivations"]
+    items = {_item_key(i): i for i in have["items"]}
+    for item in report["items"]:
+        mine = items.get(_item_key(item))
+        if mine is None:  # (the same grammar lists the same items: not expected)
+            have["items"].append(dict(item))
+        else:
+            mine["hits"] += item["hits"]
+    summary = {}
+    for kind in _KINDS:
+        counted = [i for i in have["items"] if i["kind"] == kind and i["reachable"]]
+        covered, total = sum(1 for i in counted if i["hits"]), len(counted)
+        pct = round(100.0 * covered / total, 2) if total else 100.0
+        summary[kind] = {"covered": covered, "total": total, "percent": pct}
+    have["summary"] = summary
+
+
+def _percent(report: Report, kind: str = "alt") -> float:
+    s = report["summary"][kind]
+    return 100.0 * s["covered"] / s["total"] if s["total"] else 100.0
+
+
+def _missing(report: Report, kinds: Sequence[str]) -> list[dict[str, Any]]:
+    return [i for i in report["items"] if i["kind"] in kinds and i["reachable"] and not i["hits"]]
+
+
+def _where(item: Mapping[str, Any]) -> str:
+    place = (item["file"], item["line"], item["column"])
+    return ":".join(str(p) for p in place if p is not None) or "?"
+
+
+def _report_lines(report: Report) -> list[str]:
     lines = [
-        f"{cov.grammar.source} (start {cov.sampler.start_name!r}, {cov.derivations} derivations)"
+        f"{report['grammar']} (start {report['start']!r}, {report['derivations']} derivations)"
     ]
     for kind, name in _NAMES:
-        covered, total = summary[kind]
-        pct = 100.0 * covered / total if total else 100.0
-        lines.append(f"  {name:<14} {covered:>5}/{total:<5} {pct:6.1f}%")
-    missing = [e for e in cov.entries(("alt", "opt", "rep")) if e.reachable and e.hits == 0]
+        s = report["summary"][kind]
+        lines.append(
+            f"  {name:<14} {s['covered']:>5}/{s['total']:<5} {_percent(report, kind):6.1f}%"
+        )
+    missing = _missing(report, ("alt", "opt", "rep"))
     if missing:
         lines.append(f"  missing ({len(missing)}):")
         for e in missing[:_MISSING_LIMIT]:
-            lines.append(f"    {_where(e)}: {e.kind} {e.key}")
+            lines.append(f"    {_where(e)}: {e['kind']} {e['key']}")
         if len(missing) > _MISSING_LIMIT:
             lines.append(
                 f"    ... and {len(missing) - _MISSING_LIMIT} more "

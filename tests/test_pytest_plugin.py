@@ -103,13 +103,24 @@ def test_bad_report_option_is_a_usage_error(project: pytest.Pytester) -> None:
     result.stderr.fnmatch_lines(["*--gramgen-cov-report must be 'term' or 'json:PATH'*"])
 
 
-def test_xdist_workers_are_refused_not_miscounted(project: pytest.Pytester) -> None:
-    # each worker would see only its own tests' samples: say so instead of a wrong report
+def test_xdist_workers_coverage_is_merged(project: pytest.Pytester) -> None:
+    # each worker sees only its own tests' samples: the controller adds them up
     pytest.importorskip("xdist")
-    result = project.runpytest_subprocess("-n", "2", "--gramgen-cov-fail-under=50")
-    assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(["*cannot combine the coverage of pytest-xdist workers*-n0*"])
-    assert project.runpytest_subprocess("-n", "0", "--gramgen-cov").ret == 0
+    project.makepyfile(test_h=TESTS.replace("def test_", "def test_again_"))
+    out = project.path / "cov.json"
+    result = project.runpytest_subprocess(
+        "-n",
+        "2",
+        "--gramgen-cov-fail-under=75",
+        f"--gramgen-cov-report=json:{out}",
+        "--gramgen-cov-report=term",
+    )
+    assert result.ret == 0, result.stdout.str()
+    result.stdout.fnmatch_lines(["*alternatives*4/5*", "*every grammar reached 75%*"])
+    (grammar,) = json.loads(out.read_text())["grammars"]
+    assert grammar["summary"]["alt"] == {"covered": 4, "total": 5, "percent": 80.0}
+    assert grammar["derivations"] >= 120  # both files' samples, from whichever worker
+    assert project.runpytest_subprocess("-n", "2", "--gramgen-cov-fail-under=100").ret == 1
 
 
 def test_off_without_the_flag(project: pytest.Pytester) -> None:
