@@ -71,17 +71,20 @@ class AcceptanceStats:
         """Overall acceptance rate (0.0 before the first try)."""
         return self.accepted / self.tries if self.tries else 0.0
 
+    recent_accepted: int = 0  # how many of ``recent`` were accepted
+
     @property
     def recent_rate(self) -> float:
         """Acceptance rate over the last ``window`` tries."""
-        return sum(self.recent) / len(self.recent) if self.recent else 0.0
+        return self.recent_accepted / len(self.recent) if self.recent else 0.0
 
     def record(self, accepted: bool, reason: str = "") -> None:
         """Count one try (and its rejection reason)."""
         self.tries += 1
         self.recent.append(accepted)
+        self.recent_accepted += accepted
         if len(self.recent) > self.window:
-            self.recent.popleft()
+            self.recent_accepted -= self.recent.popleft()
         if accepted:
             self.accepted += 1
         else:
