@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 from collections.abc import Callable
 from concurrent.futures import Executor, Future
@@ -11,8 +13,12 @@ from typing import Any
 
 import pytest
 
-# the grammar cache of a test run is its own, not the user's
-os.environ.setdefault("GRAMGEN_CACHE_DIR", tempfile.mkdtemp(prefix="gramgen-test-cache-"))
+# the grammar cache of a test run is its own, not the user's, and goes with it (xdist's
+# workers inherit the variable from the process that made the directory)
+if "GRAMGEN_CACHE_DIR" not in os.environ:
+    _cache = tempfile.mkdtemp(prefix="gramgen-test-cache-")
+    os.environ["GRAMGEN_CACHE_DIR"] = _cache
+    atexit.register(shutil.rmtree, _cache, ignore_errors=True)
 
 
 @pytest.fixture
