@@ -615,7 +615,7 @@ class Family:
         for slot in entry.numbers:
             i = slot.index
             sym = out[i][0]
-            out[i] = (sym, checked(sym, _number_text(values[slot.name], slot.style)))
+            out[i] = (sym, checked(sym, format_number(values[slot.name], slot.style)))
         if not entry.others:
             return out
         text_of = _Bindings(self, rng).text
@@ -671,7 +671,7 @@ class Family:
                 continue
             if name in values:
                 style = spec or styles.get(name) or self.actions.answer_style
-                out.append(_number_text(values[name], _style_for(values[name], style)))
+                out.append(format_number(values[name], _style_for(values[name], style)))
             elif name in words:
                 singular, plural = words[name]
                 out.append(singular if spec == "1" else plural)
@@ -685,7 +685,7 @@ class Family:
         return "".join(out)
 
     def _answer_text(self, answer: Any, words: Mapping[str, tuple[str, str]]) -> str:
-        text = _number_text(answer, _style_for(answer, self.actions.answer_style))
+        text = format_number(answer, _style_for(answer, self.actions.answer_style))
         unit = self.actions.answer_unit
         if not unit:
             return text
@@ -966,20 +966,6 @@ _FIELD = re.compile(r"\{([A-Za-z_]\w*)(?::(\w+))?\}")
 def _style_for(value: Any, style: str) -> str:
     whole = type(value) is int or Fraction(value).denominator == 1
     return "fraction" if not whole and style in ("int", "comma", "words") else style
-
-
-def _number_text(value: Any, style: str) -> str:
-    """``format_number``, with whole numbers in the plain styles written directly."""
-    if type(value) is int:  # the common cases, written directly
-        if style in ("int", "decimal"):
-            return str(value)
-        if style == "comma":
-            return f"{value:,}"
-        if style == "money":
-            return f"${value:,}" if value >= 0 else f"$-{-value:,}"
-        if style == "percent":
-            return f"{value}%"
-    return format_number(value, style)
 
 
 def _template_parts(template: str) -> list[tuple[str, str, str]]:

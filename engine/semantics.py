@@ -123,7 +123,9 @@ def format_number(value: Any, style: str = "int") -> str:
     >>> format_number(Fraction(87851, 20), "money"), format_number(1540, "cents")
     ('$4,392.55', '$1,540.00')
     """
-    if type(value) is int:
+    if type(value) is int:  # the common case: no Fraction
+        if style in ("int", "decimal"):
+            return str(value)
         n, d = value, 1
     else:
         v = Fraction(value)
@@ -143,7 +145,7 @@ def format_number(value: Any, style: str = "int") -> str:
     if style == "decimal":
         return _decimal(n, d)
     if style == "money":
-        return "$" + _grouped(str(n) if d == 1 else _decimal(n, d, 2))
+        return "$" + (f"{n:,}" if d == 1 else _grouped(_decimal(n, d, 2)))
     if style == "cents":
         return "$" + _grouped(_decimal(n, d, 2))
     if style == "fraction":

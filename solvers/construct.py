@@ -218,7 +218,7 @@ class Sampler:
         self.constructed: dict[str, str] = {}
         self._order = self._plan(domains)
         self._drawn = [self._free[name] for name in self._order]
-        self._consts_ready = False
+        self._constants()
         # the construction solves for the problem's own unknowns, under the same domains
         self._same = (
             set(free) == set(skeleton.knowns)
@@ -292,13 +292,10 @@ class Sampler:
                     c.const = (c.alpha() * f.exact_step, c.beta())
                 except (ArithmeticError, ValueError):
                     c.const = f"{c.dependent} undefined while drawing {f.name}"
-        self._consts_ready = True
 
     def _draw_free(self, rng: random.Random) -> dict[str, Exact] | str:
         # Exact rational arithmetic on numerators and denominators (ints): Fraction
         # objects cost more than everything else a draw does.
-        if not self._consts_ready:
-            self._constants()
         values: dict[str, Exact] = {}
         randrange = rng.randrange
         for f in self._drawn:
