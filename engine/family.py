@@ -153,11 +153,17 @@ class _Entry:
     # the same); its sympy trace has run on a checked problem
     meaning: _Entry | None = None
     traced: bool = False
-    droppable: list[Slot] | None = None
+    droppable: list[Slot] | None = None  # (on the view's entry: see _open_slots)
+    # The model's slots index the tokens the actions were handed (the same for every
+    # derivation of a view); ``kept`` maps them to this derivation's tokens, so that a
+    # new derivation of a known view places no slots of its own.
+    kept: Sequence[int] = ()
     numbers: list[Slot] = field(default_factory=list)
-    others: list[Slot] = field(default_factory=list)
-    slot_index: frozenset[int] = frozenset()
-    choices: frozenset[int] = frozenset()  # _choice(level, symbol, choice) of those taken
+    others: list[Slot] = field(default_factory=list)  # in the order of the tokens
+    # the choices taken, one int each: level << 42 | symbol << 21 | choice (a set of ints
+    # is one object to the garbage collector; a set of tuples is one per choice)
+    choices: frozenset[int] = frozenset()
+    view: _Entry | None = None  # the entry of this derivation's view
     verified: bool = False  # every choice it makes has had a full check
     styles: dict[str, str] = field(default_factory=dict)
     # each step template split into text and {field[:spec]} parts, once
@@ -176,12 +182,6 @@ def _clone(obj: _T) -> _T:
     new = object.__new__(type(obj))
     new.__dict__.update(obj.__dict__)
     return new
-
-
-def _choice(level: int, sym: int, choice: int) -> int:
-    """One int for a choice made at a level (a set of ints is one object to the
-    garbage collector; a set of tuples is one per choice)."""
-    return (level << 42) | (sym << 21) | choice
 
 
 @dataclass
@@ -271,7 +271,7 @@ class Family:
                 raise InvalidArgument(f"person {name!r}: pronoun set must be he, she or they")
         self._lexes: dict[tuple[int, str], bool] = {}
         self._solved: dict[tuple[Any, ...], _Entry] = {}
-        self._verified: set[int] = set()  # _choice(level, symbol, choice) of checked problems
+        self._verified: set[int] = set()  # the choices (as _Entry.choices) of checked problems
         self._parser: DerivationParser | None = None
         self.stats = FamilyStats()
         self.relpath = _relative(self.path)
@@ -394,7 +394,9 @@ class Family:
                 "rename one of them"
             )
         entry = _Entry(model)
-        entry.styles = {s.name: s.style for s in model.slots if s.kind == "number"}
+        entry.numbers = [s for s in model.slots if s.kind == "number"]
+        entry.others = sorted((s for s in model.slots if s.kind != "number"), key=lambda s: s.index)
+        entry.styles = {s.name: s.style for s in entry.numbers}
         entry.step_parts = [_template_parts(t) for t in model.steps]
         m = model
         meaning = (tuple(m.relations), m.answer, tuple(m.free.items()),
@@ -422,25 +424,27 @@ class Family:
         kept: Sequence[int],
         choices: Iterable[tuple[int, int]],
     ) -> _Entry:
-        """``base`` for the derivation ``d``: its slots placed on ``d``'s tokens."""
-        slots = [s.at(kept[s.index]) for s in base.model.slots]
+        """``base`` for the derivation ``d``, whose tokens ``kept`` were handed to the
+        actions."""
         entry = _clone(base)
-        entry.model = _clone(base.model)
-        entry.model.slots = slots
+        entry.view = base
+        entry.kept = kept
         entry.separators = {}
-        entry.droppable = None
         entry.verified = False
-        entry.choices = frozenset([_choice(lv.number, sym, c) for sym, c in choices])
-        entry.numbers = [s for s in slots if s.kind == "number"]
-        entry.others = sorted((s for s in slots if s.kind != "number"), key=lambda s: s.index)
-        entry.slot_index = frozenset(s.index for s in slots)
+        lvl = lv.number << 42
+        entry.choices = frozenset([lvl | (sym << 21) | c for sym, c in choices])
+        at = {kept[s.index] for s in base.model.slots}
         const = lv.sampler.engine.term_const
         entry.varying = tuple(
-            i
-            for i, (sym, _) in enumerate(d.tokens)
-            if i not in entry.slot_index and const[sym] is None
+            [i for i, (sym, _) in enumerate(d.tokens) if const[sym] is None and i not in at]
         )
         return entry
+
+    @staticmethod
+    def _placed(entry: _Entry) -> list[Slot]:
+        """``entry``'s slots on its derivation's tokens."""
+        kept = entry.kept
+        return [s.at(kept[s.index]) for s in entry.model.slots]
 
     def _problem(self, m: Model, knowns: Iterable[str], unknowns: Sequence[str]) -> Any:
         from gramgen.solvers import Problem  # type: ignore[import-not-found, unused-ignore]
@@ -612,15 +616,16 @@ class Family:
     ) -> list[tuple[int, str]]:
         out = list(tokens)
         checked = self._checked
+        kept = entry.kept
         for slot in entry.numbers:
-            i = slot.index
+            i = kept[slot.index]
             sym = out[i][0]
             out[i] = (sym, checked(sym, format_number(values[slot.name], slot.style)))
         if not entry.others:
             return out
         text_of = _Bindings(self, rng).text
         for slot in entry.others:
-            i = slot.index
+            i = kept[slot.index]
             sym, text = out[i]
             word = text_of(slot, text, values)
             prev = out[i - 1][1] if i else ""
@@ -731,7 +736,7 @@ class Family:
         rng: random.Random,
     ) -> dict[str, Any]:
         """The problem with one number the answer needs replaced by a vague phrase."""
-        open_slots = self._open_slots(entry)
+        open_slots = [s.at(entry.kept[s.index]) for s in self._open_slots(entry)]
         if not open_slots:
             raise self._rejected(
                 f"structure {d.path} has no number whose loss leaves the answer open"
@@ -761,7 +766,9 @@ class Family:
         return record
 
     def _open_slots(self, entry: _Entry) -> list[Slot]:
-        """Numbers the text states, chosen freely, that the answer depends on."""
+        """Numbers the text states, chosen freely, that the answer depends on (the
+        same for every derivation of a view: worked out once, on the view's entry)."""
+        entry = entry.view or entry
         if entry.droppable is None:
             import sympy  # type: ignore[import-untyped, unused-ignore]
 
@@ -825,7 +832,9 @@ class Family:
         except ParseFailed as err:
             return [f"the question does not parse with {self.relpath}: {err}"]
         entry = self._entry(lv, d)
-        if self.model(level, d) != entry.model:  # the actions, run on this very parse
+        placed = _clone(entry.model)
+        placed.slots = self._placed(entry)
+        if self.model(level, d) != placed:  # the actions, run on this very parse
             return [
                 "the actions build a different model for this phrasing than for another "
                 "they are handed alike (actions must not depend on a terminal's text)"
@@ -835,7 +844,7 @@ class Family:
         problems: list[str] = []
         knowns: dict[str, Fraction] = {}
         for slot in entry.numbers:
-            text = d.tokens[slot.index][1]
+            text = d.tokens[entry.kept[slot.index]][1]
             try:
                 knowns[slot.name] = parse_number(text)
             except InvalidArgument as err:
@@ -913,7 +922,8 @@ class Family:
             entry = self._entry(lv, d)
             if entry.error is not None:
                 continue
-            knowns = {s.name: parse_number(d.tokens[s.index][1]) for s in entry.numbers}
+            at = entry.kept
+            knowns = {s.name: parse_number(d.tokens[at[s.index]][1]) for s in entry.numbers}
             inst = entry.check_skeleton.instantiate(knowns)
             if inst.check.ok:
                 answers.setdefault(Fraction(inst.values["answer"]), text)
@@ -1211,8 +1221,9 @@ class _Bindings:
 def _role_words(entry: _Entry, tokens: Sequence[tuple[int, str]]) -> dict[str, tuple[str, str]]:
     """role -> (singular, plural) words as the problem wrote them."""
     out: dict[str, tuple[str, str]] = {}
+    kept = entry.kept
     for s in entry.others:
-        text = tokens[s.index][1]
+        text = tokens[kept[s.index]][1]
         if s.kind == "name":
             out.setdefault(s.role, (text, text))
         elif s.kind in ("noun", "word"):
@@ -1234,12 +1245,13 @@ def _agreement(
     problems: list[str] = []
     names: dict[str, str] = {}
     pron_of = dict(people)
+    kept = entry.kept
     for s in entry.others:
-        text = tokens[s.index][1]
+        text = tokens[kept[s.index]][1]
         if s.kind == "name" and names.setdefault(s.role, text) != text:
             problems.append(f"role {s.role!r} is both {names[s.role]} and {text}")
     for s in entry.others:
-        text = tokens[s.index][1].lower()
+        text = tokens[kept[s.index]][1].lower()
         name = names.get(s.role)
         pset = pron_of.get(name or "")
         if s.kind == "pronoun" and pset is not None and text != PRONOUNS[pset][s.form]:
