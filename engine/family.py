@@ -63,6 +63,7 @@ from .semantics import (
     parse_number,
 )
 from .trees import Views, transform, view
+from .writer import Writer, compile_writer, style_for, template_parts
 
 __all__ = [
     "Family",
@@ -166,8 +167,10 @@ class _Entry:
     view: _Entry | None = None  # the entry of this derivation's view
     verified: bool = False  # every choice it makes has had a full check
     styles: dict[str, str] = field(default_factory=dict)
-    # each step template split into text and {field[:spec]} parts, once
-    step_parts: list[list[tuple[str, str, str]]] = field(default_factory=list)
+    # (on the view's entry) its steps and trace written from the numbers, compiled on
+    # first use; and whether they or the answer's unit need the problem's role words
+    writer: Writer | None = None
+    wants_words: bool = False
     # tokens outside the slots whose text varies (e.g. "has" | "owns"), and the
     # separators for each combination of their texts' first and last characters
     # (spacing depends only on the edges; fill-ins are checked to be tokens of their
@@ -397,7 +400,6 @@ class Family:
         entry.numbers = [s for s in model.slots if s.kind == "number"]
         entry.others = sorted((s for s in model.slots if s.kind != "number"), key=lambda s: s.index)
         entry.styles = {s.name: s.style for s in entry.numbers}
-        entry.step_parts = [_template_parts(t) for t in model.steps]
         m = model
         meaning = (tuple(m.relations), m.answer, tuple(m.free.items()),
                    tuple(m.domains.items()), tuple(m.written), tuple(m.unknowns))  # fmt: skip
@@ -586,10 +588,11 @@ class Family:
         record["question"] = "".join([sp + t for sp, (_, t) in zip(seps, tokens, strict=True)])
         answer = values["answer"]
         record.update(_answer_fields(answer, self.actions.answer_style))
-        words = _role_words(entry, tokens)
+        view = entry.view or entry
+        writer = view.writer or self._writer(view)
+        words = _role_words(entry, tokens) if view.wants_words else {}
         record["answer_text"] = self._answer_text(answer, words)
-        record["steps"] = [self._format(parts, entry, values, words) for parts in entry.step_parts]
-        record["trace"] = self._trace(entry, values)
+        record["steps"], record["trace"] = writer(values, words)
         if verify == "full" or not entry.verified:
             choices = entry.choices
             if verify == "full" or not choices <= self._verified:
@@ -660,37 +663,21 @@ class Family:
             )
         return text
 
-    def _format(
-        self,
-        parts: Sequence[tuple[str, str, str]],
-        entry: _Entry,
-        values: Mapping[str, Any],
-        words: Mapping[str, tuple[str, str]],
-    ) -> str:
-        """A step's text: its template ``parts`` (see :func:`_template_parts`) filled."""
-        styles = entry.styles
-        out = []
-        for text, name, spec in parts:
-            out.append(text)
-            if not name:
-                continue
-            if name in values:
-                style = spec or styles.get(name) or self.actions.answer_style
-                out.append(format_number(values[name], _style_for(values[name], style)))
-            elif name in words:
-                singular, plural = words[name]
-                out.append(singular if spec == "1" else plural)
-            else:
-                template = "".join(t + (f"{{{n}:{sp}}}" if sp else f"{{{n}}}" if n else "")
-                                   for t, n, sp in parts)  # fmt: skip
-                raise SemanticError(
-                    f"{self.path.name}: step {template!r} names {{{name}}}, which is neither "
-                    f"a quantity ({sorted(values)}) nor a role ({sorted(words)})"
-                )
-        return "".join(out)
+    def _writer(self, view: _Entry) -> Writer:
+        """``view``'s writer of steps and trace, compiled (once per view)."""
+        m = view.model
+        roles = {s.role for s in view.others if s.kind in ("name", "noun", "word")}
+        quantities = {*m.free, *m.written, *m.lets, "answer"}
+        view.writer = compile_writer(
+            m.steps, quantities, view.styles, self.actions.answer_style, roles,
+            view.trace_lines, view.trace_kind, self.path.name,
+        )  # fmt: skip
+        fields = {name for t in m.steps for _, name, _ in template_parts(t)}
+        view.wants_words = bool(fields & roles) or self.actions.answer_unit in roles
+        return view.writer
 
     def _answer_text(self, answer: Any, words: Mapping[str, tuple[str, str]]) -> str:
-        text = format_number(answer, _style_for(answer, self.actions.answer_style))
+        text = format_number(answer, style_for(answer, self.actions.answer_style))
         unit = self.actions.answer_unit
         if not unit:
             return text
@@ -703,26 +690,6 @@ class Family:
                 "(bind it in every structure, or name a word)"
             )
         return f"{text} {unit}"
-
-    def _trace(self, entry: _Entry, values: Mapping[str, Any]) -> str:
-        lines = []
-        for text, name in entry.trace_lines:
-            if name is None:
-                lines.append(text)
-                continue
-            v = values[name]
-            if type(v) is int:
-                v = Fraction(v)  # (ints first: the common case, and the cheapest)
-            if entry.trace_kind == "python":
-                lit = str(v.numerator) if v.denominator == 1 else f"{v.numerator}, {v.denominator}"
-            else:
-                lit = (
-                    f"Integer({v.numerator})"
-                    if v.denominator == 1
-                    else f"Rational({v.numerator}, {v.denominator})"
-                )
-            lines.append(text.format(lit))
-        return "\n".join(lines) + "\n"
 
     # -- unsolvable ----------------------------------------------------------------------
 
@@ -910,7 +877,7 @@ class Family:
         failed: ParseFailed | None = None
         for value in tries:
             try:
-                written = format_number(value, _style_for(value, style))
+                written = format_number(value, style_for(value, style))
             except InvalidArgument:
                 continue
             text = question[:lo] + written + question[hi:]
@@ -969,24 +936,6 @@ def reason_shape(reason: str) -> str:
 
 
 # -- helpers ---------------------------------------------------------------------------------
-
-_FIELD = re.compile(r"\{([A-Za-z_]\w*)(?::(\w+))?\}")
-
-
-def _style_for(value: Any, style: str) -> str:
-    whole = type(value) is int or Fraction(value).denominator == 1
-    return "fraction" if not whole and style in ("int", "comma", "words") else style
-
-
-def _template_parts(template: str) -> list[tuple[str, str, str]]:
-    """``"{a} + {b:1} ."`` as ``[("", "a", ""), (" + ", "b", "1"), (" .", "", "")]``."""
-    parts: list[tuple[str, str, str]] = []
-    at = 0
-    for m in _FIELD.finditer(template):
-        parts.append((template[at : m.start()], m.group(1), m.group(2) or ""))
-        at = m.end()
-    parts.append((template[at:], "", ""))
-    return parts
 
 
 def _fmt(v: Fraction) -> str:
