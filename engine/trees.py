@@ -51,6 +51,13 @@ class _Shape:
             for s in syms
         ]
         self.inner_flag = [self.keep[s.id] or bool(s.inner_kept) for s in syms]
+        # each alternative's children with their flags, last first (for :func:`view`'s stack)
+        self.reversed_children = [
+            [tuple(zip(reversed(a.items), reversed(flags), strict=True))
+             for a, flags in zip(s.alts, self.alt_flags[s.id], strict=True)]
+            if s.kind is Kind.RULE else []
+            for s in syms
+        ]  # fmt: skip
         self.type_of = {s.id: s.terminal for s in syms if s.kind is Kind.TERM}
         self.grammar = grammar
         self._default_views: Views | None = None
@@ -340,7 +347,7 @@ def view(
     engine = sampler.engine
     kind, items, inner = engine.kind, engine.items, engine.inner
     cls, silent, keep = views.cls, views.silent, shape.keep
-    alt_flags, inner_flag = shape.alt_flags, shape.inner_flag
+    children, inner_flag = shape.reversed_children, shape.inner_flag
     path = derivation.path
     p = tok = 0
     key: list[int] = []
@@ -367,7 +374,7 @@ def view(
                 if not quiet:
                     key.append(cls[s][a])
             choices.append((s, a))
-            for c, f in zip(reversed(its[a]), reversed(alt_flags[s][a]), strict=True):
+            for c, f in children[s][a]:
                 push((c, f, quiet))
         else:
             a = path[p]
