@@ -141,13 +141,3 @@ def build(
     fn: Callable[..., Any] = namespace[name]
     fn.__source__ = source  # type: ignore[attr-defined]
     return fn
-
-
-def expression_function(
-    expr: sympy.Basic, params: Sequence[sympy.Symbol], name: str = "_f"
-) -> Callable[..., Any]:
-    """Compile one expression into ``f(*values)``; raises NotCompilable."""
-    locals_ = {s: f"v{i}" for i, s in enumerate(params)}
-    em = Emitter(locals_)
-    code = em.emit(expr)
-    return build(name, list(locals_.values()), [f"return {code}"], em.consts)

@@ -12,7 +12,8 @@ a free quantity with a constant rational coefficient: ``b = a/4`` draws ``a``
 among multiples of 4, ``c = (a - 3)/5`` draws ``a ≡ 3 (mod 5)``, ``d = 10 - a``
 with ``d > 0`` draws ``a < 10``. Anything else falls back to rejection, tracked
 by ``AcceptanceStats``; when the acceptance rate over the last ``window`` tries
-drops below ``min_rate`` the sampler raises ``GenerationCollapsed``.
+drops below ``min_rate`` the sampler raises ``GenerationCollapsed``. The draw of
+the free quantities is one function generated per sampler (``drawgen``).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import math
 import random
 import re
 from collections import Counter, deque
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
@@ -33,7 +34,8 @@ from gramgen.errors import (  # type: ignore[import-not-found, unused-ignore]
     InvalidArgument,
 )
 
-from .codegen import NotCompilable, expression_function
+from .codegen import Emitter, NotCompilable
+from .drawgen import Constraint, Free, build_draw
 from .exact import Exact, Value, as_exact, fmt, is_rational_value, norm
 from .model import Domain, Problem
 from .relations import symbol
@@ -102,61 +104,6 @@ class Sample:
     problem: Problem | None = None
 
 
-@dataclass
-class _Constraint:
-    dependent: str  # dependent = alpha * v + beta, both functions of earlier free values
-    alpha: Callable[..., Any]
-    beta: Callable[..., Any]
-    params: tuple[str, ...]
-    domain: Domain
-    integer: bool = False
-    # ((numerator, denominator) of a bound, is_lower, strict) of the dependent's domain
-    bounds: tuple[tuple[tuple[int, int], bool, bool], ...] = ()
-    # (alpha * step, beta) when both are constants, or why they are undefined
-    const: tuple[Exact, Exact] | str | None = None
-
-    @classmethod
-    def of(
-        cls,
-        dependent: str,
-        alpha: Callable[..., Any],
-        beta: Callable[..., Any],
-        params: tuple[str, ...],
-        domain: Domain,
-    ) -> _Constraint:
-        lo, strict = domain.lower
-        bounds = tuple(
-            ((Fraction(bound).numerator, Fraction(bound).denominator), is_lo, s)
-            for bound, is_lo, s in ((lo, True, strict), (domain.hi, False, False))
-            if bound is not None
-        )
-        return cls(dependent, alpha, beta, params, domain, domain.kind == "integer", bounds)
-
-
-@dataclass
-class _Free:
-    name: str
-    step: Fraction
-    kmin: int
-    kmax: int
-    constraints: list[_Constraint] = field(default_factory=list)
-
-    exact_step: Exact = 1
-
-    def __post_init__(self) -> None:
-        self.exact_step = norm(self.step)
-
-
-def _crt(r1: int, m1: int, r2: int, m2: int) -> tuple[int, int] | None:
-    """Combine k ≡ r1 (mod m1) and k ≡ r2 (mod m2); None when incompatible."""
-    g = math.gcd(m1, m2)
-    if (r2 - r1) % g:
-        return None
-    lcm = m1 // g * m2
-    t = ((r2 - r1) // g * pow(m1 // g, -1, m2 // g)) % (m2 // g) if m2 // g > 1 else 0
-    return (r1 + m1 * t) % lcm, lcm
-
-
 def _krange(name: str, dom: Domain, step: Fraction) -> tuple[int, int]:
     lo, strict = dom.lower
     if lo is None or dom.hi is None:
@@ -207,18 +154,20 @@ class Sampler:
         domains = {**skeleton.domains, **free}
         dependents = sorted(names - set(free))
         self.construct = Skeleton.of(rels, list(free), dependents, domains)
-        self._free: dict[str, _Free] = {}
+        self._free: dict[str, Free] = {}
+        # draws are locals of the generated draw function, named by their sorted position
+        self._local = {name: f"v{i}" for i, name in enumerate(sorted(free))}
+        self._emitter = Emitter({symbol(n): v for n, v in self._local.items()})
         for name, dom in free.items():
             if not isinstance(dom, Domain):
                 raise InvalidArgument(f"domain of free {name!r} must be a Domain, got {dom!r}")
             step = Fraction(as_exact((steps or {}).get(name, 1), f"step of {name!r}"))
             if step <= 0 or (dom.kind == "integer" and step.denominator != 1):
                 raise InvalidArgument(f"step of {name!r} must be > 0 (an integer for integers)")
-            self._free[name] = _Free(name, step, *_krange(name, dom, step))
+            self._free[name] = Free(name, norm(step), *_krange(name, dom, step))
         self.constructed: dict[str, str] = {}
-        self._order = self._plan(domains)
-        self._drawn = [self._free[name] for name in self._order]
-        self._constants()
+        drawn = [self._free[name] for name in self._plan(domains)]
+        self._draw_free = build_draw(drawn, self._emitter, self._local)
         # the construction solves for the problem's own unknowns, under the same domains
         self._same = (
             set(free) == set(skeleton.knowns)
@@ -256,7 +205,7 @@ class Sampler:
 
     def _linear_in(
         self, dep: str, expr: sympy.Expr, v: str, dom: Domain, after: dict[str, set[str]]
-    ) -> _Constraint | None:
+    ) -> Constraint | None:
         sv = symbol(v)
         if sv not in expr.free_symbols:  # (the cheap answer of the degree test below)
             return None
@@ -274,84 +223,24 @@ class Sampler:
         if any(p not in self._free for p in params) or _reaches(after, v, set(params)):
             return None
         try:
-            syms = [symbol(p) for p in params]
-            fa, fb = expression_function(alpha, syms), expression_function(beta, syms)
+            fa, fb = self._emitter.emit(alpha), self._emitter.emit(beta)
         except NotCompilable:
             return None
         after[v] |= set(params)
-        return _Constraint.of(dep, fa, fb, params, dom)
-
-    def _constants(self) -> None:
-        """Work out once what a constraint whose coefficients depend on no draw gives:
-        ``(alpha * step, beta)``, or the reason it is undefined."""
-        for f in self._drawn:
-            for c in f.constraints:
-                if c.params:
-                    continue
-                try:
-                    c.const = (c.alpha() * f.exact_step, c.beta())
-                except (ArithmeticError, ValueError):
-                    c.const = f"{c.dependent} undefined while drawing {f.name}"
-
-    def _draw_free(self, rng: random.Random) -> dict[str, Exact] | str:
-        # Exact rational arithmetic on numerators and denominators (ints): Fraction
-        # objects cost more than everything else a draw does.
-        values: dict[str, Exact] = {}
-        randrange = rng.randrange
-        for f in self._drawn:
-            kmin, kmax, r, m = f.kmin, f.kmax, 0, 1
-            step = f.exact_step
-            for c in f.constraints:
-                ab = c.const
-                if ab is None:
-                    try:
-                        args = [values[p] for p in c.params]
-                        a = c.alpha(*args) * step
-                        b = c.beta(*args)
-                    except (ArithmeticError, ValueError):
-                        return f"{c.dependent} undefined while drawing {f.name}"
-                elif isinstance(ab, str):
-                    return ab
-                else:
-                    a, b = ab
-                if a == 0:  # the dependent does not depend on this draw: check later
-                    continue
-                an, ad = (a, 1) if type(a) is int else (a.numerator, a.denominator)
-                bn, bd = (b, 1) if type(b) is int else (b.numerator, b.denominator)
-                if c.integer and (ad != 1 or bd != 1):
-                    # dependent = a*k + b must come out whole: a*k + b ≡ 0 (mod 1)
-                    lcm = ad // math.gcd(ad, bd) * bd
-                    ai, ci = an * (lcm // ad) % lcm, -bn * (lcm // bd) % lcm
-                    g = math.gcd(ai, lcm)
-                    if ci % g:
-                        return f"no {f.name} makes {c.dependent} whole"
-                    mod = lcm // g
-                    rk = (ci // g) * pow(ai // g, -1, mod) % mod if mod > 1 else 0
-                    combined = _crt(r, m, rk, mod)
-                    if combined is None:
-                        return f"incompatible divisibility for {f.name}"
-                    r, m = combined
-                for (gn, gd), is_lo, strict in c.bounds:
-                    # dependent >= bound  <=>  k >= (bound - b) / a  when a > 0;
-                    # (bound - b) / a = (gn/gd - bn/bd) / (an/ad), floored exactly
-                    low, rest = divmod((gn * bd - bn * gd) * ad, gd * bd * an)
-                    exact = not rest
-                    if (an > 0) == is_lo:
-                        kmin = max(kmin, low + (0 if exact and not strict else 1))
-                    else:
-                        kmax = min(kmax, low - (1 if exact and strict else 0))
-            first = kmin + (r - kmin) % m
-            if first > kmax:
-                return f"no admissible value for {f.name}"
-            k = first + m * randrange((kmax - first) // m + 1)
-            values[f.name] = step * k if type(step) is int else norm(step * k)
-        return values
+        return Constraint.of(
+            dep,
+            fa,
+            fb,
+            dom,
+            alpha_fixed=not alpha.free_symbols,
+            beta_fixed=not beta.free_symbols,
+        )
 
     def draw(self, rng: random.Random) -> Sample | None:
         """One try: a verified Sample, or None (the reason is counted in ``stats``)."""
         if not isinstance(rng, random.Random):
             raise InvalidArgument(f"rng must be a random.Random instance, got {rng!r}")
-        drawn = self._draw_free(rng)
+        drawn = self._draw_free(rng.randrange)
         if isinstance(drawn, str):
             return self._reject(drawn)
         return self._complete(rng, drawn)

@@ -13,8 +13,8 @@ import sympy
 from gramgen import solvers
 
 MODULES = [
-    "answers", "audit", "construct", "exact", "model", "relations", "sandbox", "skeleton",
-    "solution", "units", "verdict",
+    "answers", "audit", "construct", "drawgen", "exact", "model", "relations", "sandbox",
+    "skeleton", "solution", "units", "verdict",
 ]  # fmt: skip
 
 
