@@ -12,8 +12,8 @@ structure and no question is in both.
 
 Families are assigned to shards (``num_shards``/``shard_index``) whole, so the
 union of the shards' outputs is the output of one run. Output files are
-written under temporary names and renamed when complete; a checkpoint after
-every chunk lets an interrupted run resume exactly where it stopped.
+written under temporary names and renamed when complete; a checkpoint between
+chunks, every second or so, lets an interrupted run resume from there.
 """
 
 from __future__ import annotations
@@ -22,13 +22,14 @@ import contextlib
 import functools
 import gc
 import hashlib
+import itertools
 import json
 import os
 import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import Executor, Future
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -47,6 +48,9 @@ CHUNK = 256
 _STATE = "state-{shard}.json"
 _GIVE_UP_WINDOW = 2000  # candidates looked at without a new problem before giving up
 _GC_THRESHOLD = 50_000  # allocations between young collections while generating (default 700)
+_CHECKPOINT_SECONDS = 1.0  # between checkpoints: each is milliseconds of waiting for the disk
+_WRITE_BUFFER = 1 << 20
+_HOLD = 256  # chunks made ahead of the current stream, at most (about 64 MB)
 
 
 class QuotaImpossible(GramgenError):
@@ -110,16 +114,40 @@ class GenerateOptions:
 
 def canonical(question: str) -> str:
     """The form duplicates are compared in: lower case, single spaces, no final stop."""
-    return " ".join(question.lower().split()).rstrip(" .?!")
+    text = question.lower()
+    # Splitting and joining the words (most of the cost) changes only text with white
+    # space other than single spaces between words: every white space character but
+    # the space is unprintable.
+    if not text.isprintable() or "  " in text or text[:1] == " " or text[-1:] == " ":
+        text = " ".join(text.split())
+    return text.rstrip(" .?!")
+
+
+_BLAKE2B_8 = hashlib.blake2b(digest_size=8)  # copied for each hash: faster than a new one
 
 
 def _digest(text: str) -> int:
-    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little")
+    h = _BLAKE2B_8.copy()
+    h.update(text.encode())
+    return int.from_bytes(h.digest(), "little")
 
 
 def _unit(*parts: object) -> float:
     """A uniform number in [0, 1) from ``parts`` (stable across processes and runs)."""
     return _digest(":".join(map(str, parts))) / 2**64
+
+
+def _unit_per_index(*parts: object) -> Callable[[int], float]:
+    """``k -> _unit(*parts, k)``, the same numbers with the common prefix hashed once."""
+    prefix = _BLAKE2B_8.copy()
+    prefix.update(f"{':'.join(map(str, parts))}:".encode())
+
+    def unit(k: int) -> float:
+        h = prefix.copy()
+        h.update(str(k).encode())
+        return int.from_bytes(h.digest(), "little") / 2**64
+
+    return unit
 
 
 def stream_seed(seed: int, family: str, level: int) -> int:
@@ -153,28 +181,41 @@ def _family_with(path: str, lexicons: Lexicons) -> Any:
     return Family(path, lexicons=dict(lexicons))
 
 
-_PROVENANCE = ("grammar", "grammar_sha256", "path", "seed", "index", "gramgen", "run_seed",
-               "vague", "vague_number")  # fmt: skip
+# every provenance field, in order, null until the item gives it
+_PROVENANCE = dict.fromkeys(("grammar", "grammar_sha256", "path", "seed", "index", "gramgen",
+                             "run_seed", "vague", "vague_number"))  # fmt: skip
 
 
-def _portable(rec: dict[str, Any]) -> None:
-    """Give every record the same provenance fields, in one order, with one type each,
-    so the files load as typed tables (Arrow, Hugging Face ``datasets``): the 64-bit
-    item seed is written as a decimal string (JSON readers take integers as int64 or
-    float64, losing it), and the fields of unsolvable records are null in the others."""
-    prov = rec["provenance"]
-    prov["seed"] = str(prov["seed"])
-    ordered = {k: prov.get(k) for k in _PROVENANCE}
-    ordered.update((k, v) for k, v in prov.items() if k not in ordered)
-    rec["provenance"] = ordered
+def _portable(prov: dict[str, Any], run_seed: int) -> dict[str, Any]:
+    """An item's provenance with the run seed, the same fields in every record, in one
+    order, with one type each, so the files load as typed tables (Arrow, Hugging Face
+    ``datasets``): the 64-bit item seed is written as a decimal string (JSON readers
+    take integers as int64 or float64, losing it), and the fields of unsolvable records
+    are null in the others. Fields the family adds come after these, in its order."""
+    out = _PROVENANCE.copy()
+    out.update(prov)
+    out["seed"] = str(prov["seed"])
+    out["run_seed"] = run_seed
+    return out
 
 
-def make_chunk(task: tuple[Any, ...]) -> list[tuple[int, str, bytes, int]]:
-    """Candidates ``start..start+count`` of one stream, made in a worker.
+@functools.lru_cache(maxsize=1 << 16)
+def _held_out(family: str, level: int, path: tuple[int, ...], test_fraction: float) -> bool:
+    """Whether derivation structure ``path`` is in the test split (memoised: a
+    stream's structures repeat, and hashing one costs as much as the rest of the
+    record's bookkeeping)."""
+    structure = f"{family}:{level}:{','.join(map(str, path))}"
+    return _unit("split", structure) < test_fraction
 
-    Returns (k, status, payload, question hash) per candidate: status ``train``
-    or ``test`` (the split) with the record's JSON, or ``rejected`` with the reason.
-    """
+
+#: a chunk's candidates, in order: status (``train`` or ``test``, the split, or
+#: ``rejected``), payload (the record's JSON line, or why it was rejected) and the
+#: hash of the canonical question (0 for a rejected candidate)
+Chunk = tuple[list[str], list[bytes], list[int]]
+
+
+def make_chunk(task: tuple[Any, ...]) -> Chunk:
+    """Candidates ``start..start+count`` of one stream, made in a worker."""
     import orjson
 
     from .family import Rejected
@@ -182,22 +223,27 @@ def make_chunk(task: tuple[Any, ...]) -> list[tuple[int, str, bytes, int]]:
     path, level, run_seed, start, count, unsolvable, verify, test_fraction, lexicons = task
     fam = family_with(path, lexicons)
     sseed = stream_seed(run_seed, fam.name, level)
-    out: list[tuple[int, str, bytes, int]] = []
+    vague_unit = _unit_per_index("vague", sseed)
+    statuses: list[str] = []
+    payloads: list[bytes] = []
+    qhashes: list[int] = []
     for k in range(start, start + count):
-        vague = unsolvable > 0 and _unit("vague", sseed, k) < unsolvable
+        vague = unsolvable > 0 and vague_unit(k) < unsolvable
         try:
             rec = fam.item(k, seed=sseed, level=level, unsolvable=vague, verify=verify)
         except Rejected as err:
-            out.append((k, "rejected", str(err).encode(), 0))
+            statuses.append("rejected")
+            payloads.append(str(err).encode())
+            qhashes.append(0)
             continue
         rec["id"] = record_id(fam.name, level, run_seed, k)
-        rec["provenance"]["run_seed"] = run_seed
-        _portable(rec)
-        structure = f"{fam.name}:{level}:{','.join(map(str, rec['provenance']['path']))}"
-        split = "test" if test_fraction and _unit("split", structure) < test_fraction else "train"
-        rec["split"] = split
-        out.append((k, split, orjson.dumps(rec), _digest(canonical(str(rec["question"])))))
-    return out
+        prov = rec["provenance"] = _portable(rec["provenance"], run_seed)
+        held_out = test_fraction and _held_out(fam.name, level, tuple(prov["path"]), test_fraction)
+        rec["split"] = split = "test" if held_out else "train"
+        statuses.append(split)
+        payloads.append(orjson.dumps(rec, option=orjson.OPT_APPEND_NEWLINE))
+        qhashes.append(_digest(canonical(str(rec["question"]))))
+    return statuses, payloads, qhashes
 
 
 class _Serial(Executor):
@@ -215,19 +261,13 @@ class _Serial(Executor):
 def make_executor(
     kind: str = "process", workers: int = 1, scheduler: str | None = None
 ) -> Executor:
-    """A ``concurrent.futures.Executor``: ``serial``, ``process`` (a pool of
-    ``workers``) or ``dask`` (a ``distributed`` cluster at ``scheduler``, or a
-    local one with ``workers`` processes)."""
+    """A ``concurrent.futures.Executor``: ``serial``, ``process`` (``workers``
+    processes) or ``dask`` (a ``distributed`` cluster at ``scheduler``, or a local
+    one with ``workers`` processes)."""
     if kind == "serial" or (kind == "process" and workers <= 1):
         return _Serial()
     if kind == "process":
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        # fork where there is one: workers start with the families already loaded
-        methods = multiprocessing.get_all_start_methods()
-        ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-        return ProcessPoolExecutor(workers, mp_context=ctx)
+        return _Pinned(workers)
     if kind == "dask":
         try:
             from distributed import Client, LocalCluster
@@ -244,6 +284,28 @@ def make_executor(
             client = Client(cluster)  # type: ignore[no-untyped-call]
         return _DaskExecutor(client)
     raise InvalidArgument(f"executor must be serial, process or dask, got {kind!r}")
+
+
+class _Pinned(Executor):
+    """Worker processes, each a pool of its own, so that a task can be sent to a
+    chosen one (:class:`_Feed` keeps a family in one); ``submit`` takes turns."""
+
+    def __init__(self, workers: int) -> None:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        # fork where there is one: workers start with the families already loaded
+        methods = multiprocessing.get_all_start_methods()
+        ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        self.pools = [ProcessPoolExecutor(1, mp_context=ctx) for _ in range(workers)]
+        self._turns = itertools.cycle(self.pools)
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        return next(self._turns).submit(fn, *args, **kwargs)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        for pool in self.pools:
+            pool.shutdown(wait, cancel_futures=cancel_futures)
 
 
 class _DaskExecutor(Executor):
@@ -374,14 +436,22 @@ class _Writer:
     def open(self, offsets: Mapping[str, int]) -> None:
         for name in self.names:
             path = self.partial(name)
-            fh = path.open("r+b" if path.exists() else "w+b")
+            fh = path.open("r+b" if path.exists() else "w+b", buffering=_WRITE_BUFFER)
             size = offsets.get(name, 0)
             fh.truncate(size)  # drop what was written after the last checkpoint
             fh.seek(size)
             self.handles[name] = fh
 
-    def write(self, name: str, line: bytes) -> None:
-        self.handles[name].write(line + b"\n")
+    def write(self, names: Sequence[str], lines: Sequence[bytes]) -> None:
+        """Append each line to the file named beside it, in one write per file."""
+        files = dict.fromkeys(names)
+        for name in files:
+            mine = (
+                lines
+                if len(files) == 1
+                else [ln for n, ln in zip(names, lines, strict=True) if n == name]
+            )
+            self.handles[name].write(b"".join(mine))
 
     def offsets(self) -> dict[str, int]:
         out = {}
@@ -404,8 +474,12 @@ class _Writer:
 class _Dedup:
     """Exact (and optionally near) duplicate detection within one family."""
 
-    def __init__(self, near: float | None) -> None:
-        self.exact: dict[int, str] = {}
+    def __init__(self, near: float | None, family: str, run_seed: int) -> None:
+        self.family = family
+        self.run_seed = run_seed
+        # question hash -> (level, candidate) of the first problem asking it (its id is
+        # made only when a duplicate needs it)
+        self.exact: dict[int, tuple[int, int]] = {}
         self.near = near
         self.lsh: Any = None
         if near is not None:
@@ -417,19 +491,31 @@ class _Dedup:
                 ) from None
             self.lsh = MinHashLSH(threshold=near, num_perm=64)
 
-    def check(self, qhash: int, question: str, rid: str) -> str | None:
-        """None for a new question (remembered), else why it is a duplicate."""
+    def check(self, qhash: int, question: str, level: int, k: int) -> str | None:
+        """None for a new question (remembered as candidate ``k`` of ``level``), else
+        why it is a duplicate."""
         first = self.exact.get(qhash)
         if first is not None:
-            return f"duplicate of {first}"
+            return f"duplicate of {record_id(self.family, first[0], self.run_seed, first[1])}"
         if self.lsh is not None:
             mh = _minhash(question)
             hits = self.lsh.query(mh)
             if hits:
                 return f"near duplicate of {min(hits)}"
-            self.lsh.insert(rid, mh)
-        self.exact[qhash] = rid
+            self.lsh.insert(record_id(self.family, level, self.run_seed, k), mh)
+        self.exact[qhash] = (level, k)
         return None
+
+    def all_new(self, qhashes: Sequence[int], level: int, first: int) -> bool:
+        """Whether the questions of candidates ``first``, ``first + 1``, ... of
+        ``level`` are all new, then remembered at once, as :meth:`check` one by
+        one would; if not (or near duplicates are looked for), none is remembered."""
+        if (self.lsh is not None or len(set(qhashes)) < len(qhashes)
+                or not self.exact.keys().isdisjoint(qhashes)):  # fmt: skip
+            return False
+        ids = itertools.product([level], range(first, first + len(qhashes)))
+        self.exact.update(zip(qhashes, ids, strict=True))
+        return True
 
 
 def _minhash(text: str) -> Any:
@@ -484,10 +570,13 @@ def generate(
     writer = _Writer(out, shard, splits)
     writer.open(state.offsets)
     ex = executor or make_executor("process", workers)
-    window = 1 if isinstance(ex, _Serial) else 2 * max(1, workers)
-    feed = _Feed(streams, opts, ex, window)
+    if isinstance(ex, _Pinned):  # each worker running one chunk and with one queued
+        feed = _Feed(streams, opts, list(ex.pools), 2)
+    else:
+        feed = _Feed(streams, opts, [ex], 1 if isinstance(ex, _Serial) else 2 * max(1, workers))
     bar = _progress(sum(s.quota for s in streams), progress)
     bar.update(sum(c["made"] for c in state.counts.values()))
+    checkpoints = _Checkpoints(state_path, writer)
     with gc_tuned():
         try:
             dedup: _Dedup | None = None
@@ -495,14 +584,15 @@ def generate(
                 st = streams[si]
                 new_family = si == 0 or streams[si - 1].family != st.family
                 if dedup is None or new_family:
-                    dedup = _Dedup(opts.near_dup)  # duplicates are looked for within a family
+                    # duplicates are looked for within a family
+                    dedup = _Dedup(opts.near_dup, st.family, opts.seed)
                     if new_family and state.next_k == 0:
                         state.family_offsets = writer.offsets()
                     else:  # resuming: the family's problems written before the stop
-                        _rebuild(dedup, writer, state.family_offsets, st.family, splits)
-                _run_stream(st, si, state, feed, writer, dedup, state_path, bar)
+                        _rebuild(dedup, writer, state.family_offsets, splits)
+                _run_stream(st, si, state, feed, writer, dedup, checkpoints, bar)
                 state.stream, state.next_k = si + 1, 0
-                _checkpoint(state, writer, state_path)
+                checkpoints.save(state)
             writer.sync()
         except KeyboardInterrupt:
             writer.sync()
@@ -607,9 +697,7 @@ def _load_state(
     return state
 
 
-def _rebuild(
-    dedup: _Dedup, writer: _Writer, offsets: Mapping[str, int], family: str, splits: list[str]
-) -> None:
+def _rebuild(dedup: _Dedup, writer: _Writer, offsets: Mapping[str, int], splits: list[str]) -> None:
     """Remember the questions this family already wrote (before an interruption)."""
     import orjson
 
@@ -621,67 +709,149 @@ def _rebuild(
         fh.seek(end)
         for line in data.splitlines():
             rec = orjson.loads(line)
-            if rec.get("family") == family:
+            if rec.get("family") == dedup.family:
                 q = str(rec["question"])
-                dedup.check(_digest(canonical(q)), q, str(rec["id"]))
+                dedup.check(_digest(canonical(q)), q, rec["difficulty"], rec["provenance"]["index"])
 
 
 class _Feed:
     """Chunks of candidates handed to the executor ahead of need, across streams.
 
-    Up to ``window`` chunks are in flight: first what the current stream is
-    expected to still need (its remaining quota and a quarter more, for
-    rejections and duplicates), then the first chunks of the streams after it,
-    so that workers are busy across many small streams too. A chunk that turns
-    out not to be needed is dropped; one needed but not sent yet is sent when
-    asked for. None of this changes the output: candidate ``k`` of a stream is
-    the same in any chunk, and chunks are consumed in order.
+    The executor's *lanes* are its worker processes when a task can be sent to a
+    chosen one (:class:`_Pinned`), else the executor as a whole. A stream is made
+    in one lane, and a family's streams in one as far as can be: a worker's caches
+    (structures, phrasings, checks) grow with the candidates it makes, and a stream
+    split between two workers costs them a fifth to a half more. Each lane is kept
+    busy with ``window`` chunks (running, or, for a single lane, not yet taken):
+    chunks of its own streams, the current one first, up to what each is expected
+    to need (the current stream its remaining quota and a quarter more, for
+    rejections and duplicates, at most ``window`` chunks a lane ahead of the
+    writer; a later stream its quota and the rejections seen so far); failing
+    that, a stream no lane has (its family's next if the lane made its last, else
+    one of a family not started, else any); failing that, a chunk of the current
+    stream. At most ``_HOLD`` chunks are held for streams after the current one.
+    A chunk that turns out not to be needed is dropped; one needed but not sent
+    yet is sent when asked for. None of this changes the output: candidate ``k``
+    of a stream is the same in any chunk made by any worker, and chunks are
+    consumed in order.
     """
 
     def __init__(
-        self, streams: list[_Stream], opts: GenerateOptions, ex: Executor, window: int
+        self, streams: list[_Stream], opts: GenerateOptions, lanes: list[Executor], window: int
     ) -> None:
         self.streams = streams
         self.opts = opts
-        self.ex = ex
+        self.lanes = lanes
         self.window = window
-        self.pending: dict[tuple[int, int], tuple[int, Future[Any]]] = {}
-        self.sent: dict[int, int] = {}  # stream index -> next candidate not yet sent
+        # (stream, first candidate) -> (size, future, lane), sent and not taken
+        self.pending: dict[tuple[int, int], tuple[int, Future[Chunk], int]] = {}
+        self.running: dict[Future[Chunk], tuple[int, int]] = {}  # not seen done: stream, lane
+        self.sent: dict[int, int] = {}  # stream -> next candidate not yet sent
+        self.owner: dict[int, int] = {}  # stream -> its lane
+        self.started: set[str] = set()  # families with a stream in a lane
+        self.rejected: Counter[int] = Counter()  # stream -> rejections in its chunks done
+        self.si = 0  # the current stream
+        self.target = 0  # the candidate the current stream is sent up to
 
-    def _send(self, si: int, k: int, size: int) -> None:
+    def _send(self, si: int, k: int, size: int, lane: int) -> None:
         st, o = self.streams[si], self.opts
         task = (st.path, st.level, o.seed, k, size, o.unsolvable, o.verify, o.test_fraction,
                 st.lexicons)  # fmt: skip
-        self.pending[(si, k)] = (size, self.ex.submit(make_chunk, task))
+        fut = self.lanes[lane].submit(make_chunk, task)
+        self.pending[(si, k)] = (size, fut, lane)
+        self.running[fut] = (si, lane)
         self.sent[si] = k + size
 
-    def take(self, si: int, k: int, remaining: int) -> tuple[list[Any], int]:
+    def _claim(self, si: int, lane: int) -> None:
+        self.owner[si] = lane
+        self.started.add(self.streams[si].path)
+
+    def _lane(self, si: int) -> int:
+        """The lane of stream ``si`` (if it has none, the least busy one, claimed)."""
+        if si not in self.owner:
+            loads = self._loads()
+            self._claim(si, loads.index(min(loads)))
+        return self.owner[si]
+
+    def take(self, si: int, k: int, remaining: int) -> tuple[Chunk, int]:
         """The chunk of stream ``si`` starting at candidate ``k`` (``remaining``
         problems still to make there) and the candidate after it."""
         for key in [key for key in self.pending if key[0] < si]:  # streams finished
             self.pending.pop(key)[1].cancel()
+        self.si, self.target = si, k + _expected(remaining)
         if (si, k) not in self.pending:  # needed, not sent: the first ask, or more
-            self._send(si, k, _chunk_size(remaining))  # rejections than expected
-        size, fut = self.pending.pop((si, k))
-        self._top_up(si, k + _expected(remaining))
-        return list(fut.result()), k + size
+            self._send(si, k, _chunk_size(remaining), self._lane(si))  # rejections than thought
+        size, fut, _ = self.pending.pop((si, k))
+        self._top_up()
+        while not fut.done():  # top up each lane as it finishes a chunk
+            wait([fut, *self.running], return_when=FIRST_COMPLETED)
+            self._top_up()
+        return fut.result(), k + size
 
     def close(self) -> None:
-        for _, fut in self.pending.values():
+        for _, fut, _ in self.pending.values():
             fut.cancel()
         self.pending.clear()
 
-    def _top_up(self, si: int, target: int) -> None:
-        """Send chunks until ``window`` are in flight: stream ``si`` up to candidate
-        ``target``, then each later stream up to what its quota is expected to need."""
-        while len(self.pending) < self.window and si < len(self.streams):
-            start = self.sent.get(si, 0)
-            if start < target:
-                self._send(si, start, min(CHUNK, target - start))
-                continue
-            si += 1
-            if si < len(self.streams):
-                target = _expected(self.streams[si].quota)
+    def _loads(self) -> list[int]:
+        """Chunks each lane is busy with: running, or, for a single lane (whose
+        futures may be done when sent: ``serial``), sent and not taken."""
+        if len(self.lanes) == 1:
+            return [len(self.pending)]
+        loads = [0] * len(self.lanes)
+        for _, lane in self.running.values():
+            loads[lane] += 1
+        return loads
+
+    def _top_up(self) -> None:
+        """Note the rejections in the chunks done since last time, and send each
+        lane chunks until it has ``window``."""
+        for fut in [fut for fut in self.running if fut.done()]:
+            si, _ = self.running.pop(fut)
+            if not fut.cancelled() and fut.exception() is None:
+                self.rejected[si] += fut.result()[0].count("rejected")
+        loads = self._loads()
+        for lane, load in enumerate(loads):
+            for _ in range(load, self.window):
+                stream = self._next(lane)
+                if stream is None:
+                    break
+                start = self.sent.get(stream, 0)
+                self._send(stream, start, min(CHUNK, self._target(stream) - start), lane)
+
+    def _target(self, si: int) -> int:
+        """The candidate stream ``si`` is to be sent up to, for now."""
+        if si == self.si:
+            return self.target
+        return self.streams[si].quota + self.rejected[si]
+
+    def _next(self, lane: int) -> int | None:
+        """The stream whose next chunk ``lane`` is to make, if any (claimed for it)."""
+        held = Counter(si for si, _ in self.pending)
+        ahead = held.total() - held[self.si]
+        last = self.si if ahead >= _HOLD else len(self.streams) - 1
+
+        def wanted(si: int) -> bool:
+            more = self.sent.get(si, 0) < self._target(si)
+            return more and (si != self.si or held[si] < self.window * len(self.lanes))
+
+        unowned: list[int | None] = [None, None, None]  # the first by preference
+        for si in range(self.si, last + 1):
+            owner = self.owner.get(si)
+            if owner == lane and wanted(si):
+                return si
+            if owner is None:
+                st = self.streams[si]
+                goes_on = si > 0 and self.streams[si - 1].path == st.path
+                rank = 0 if goes_on and self.owner.get(si - 1) == lane else (
+                    1 if st.path not in self.started else 2)  # fmt: skip
+                if unowned[rank] is None:
+                    unowned[rank] = si
+        for stream in unowned:
+            if stream is not None:
+                self._claim(stream, lane)
+                return stream
+        return self.si if wanted(self.si) else None
 
 
 def _expected(remaining: int) -> int:
@@ -700,7 +870,7 @@ def _run_stream(
     feed: _Feed,
     writer: _Writer,
     dedup: _Dedup,
-    state_path: Path,
+    checkpoints: _Checkpoints,
     bar: Any,
 ) -> None:
     """Consume the stream's candidates in order until its quota is met."""
@@ -716,32 +886,48 @@ def _run_stream(
     k = state.next_k
     since_new = 0
     while counts["made"] < st.quota:
-        chunk, k = feed.take(si, k, st.quota - counts["made"])
-        for cand, status, payload, qhash in chunk:
-            if counts["made"] >= st.quota:
-                break
-            counts["candidates"] += 1
-            since_new += 1
-            rec_id = record_id(st.family, st.level, feed.opts.seed, cand)
-            if status != "rejected":
-                question = orjson.loads(payload)["question"] if dedup.lsh is not None else ""
-                reason = dedup.check(qhash, question, rec_id)
-            else:
-                reason = payload.decode()
-            if reason is not None:
-                counts["rejected" if status == "rejected" else "duplicates"] += 1
-                reasons[reason_shape(reason)] += 1
-                audit = {"stream": key, "candidate": cand, "id": rec_id, "reason": reason}
-                writer.write("audit", orjson.dumps(audit))
-                continue
-            counts["test"] += status == "test"
-            writer.write(status, payload)
-            counts["made"] += 1
+        first, made = k, counts["made"]
+        (statuses, payloads, qhashes), k = feed.take(si, k, st.quota - made)
+        used = min(len(statuses), st.quota - made)  # candidates used if all are new problems
+        if "rejected" not in statuses[:used] and dedup.all_new(qhashes[:used], st.level, first):
+            # the usual chunk, taken whole, without looking at each candidate
+            names, lines = statuses[:used], payloads[:used]
+            counts["candidates"] += used
+            counts["made"] += used
+            counts["test"] += names.count("test")
             since_new = 0
-            bar.update(1)
-        else:  # a whole chunk consumed: checkpoint
+        else:
+            names, lines, used = [], [], 0
+            for status, payload, qhash in zip(statuses, payloads, qhashes, strict=True):
+                if counts["made"] >= st.quota:
+                    break
+                cand = first + used
+                used += 1
+                counts["candidates"] += 1
+                since_new += 1
+                if status != "rejected":
+                    question = orjson.loads(payload)["question"] if dedup.lsh is not None else ""
+                    reason = dedup.check(qhash, question, st.level, cand)
+                else:
+                    reason = payload.decode()
+                if reason is not None:
+                    counts["rejected" if status == "rejected" else "duplicates"] += 1
+                    reasons[reason_shape(reason)] += 1
+                    rec_id = record_id(st.family, st.level, feed.opts.seed, cand)
+                    audit = {"stream": key, "candidate": cand, "id": rec_id, "reason": reason}
+                    names.append("audit")
+                    lines.append(orjson.dumps(audit, option=orjson.OPT_APPEND_NEWLINE))
+                    continue
+                counts["test"] += status == "test"
+                names.append(status)
+                lines.append(payload)
+                counts["made"] += 1
+                since_new = 0
+        writer.write(names, lines)
+        bar.update(counts["made"] - made)
+        if used == len(statuses):  # a whole chunk consumed: a checkpoint may follow
             state.stream, state.next_k = si, k
-            _checkpoint(state, writer, state_path)
+            checkpoints.save(state)
         if since_new >= _GIVE_UP_WINDOW and counts["made"] < st.quota:
             top = "; ".join(f"{r!r} x{n}" for r, n in reasons.most_common(3))
             raise QuotaImpossible(
@@ -753,9 +939,25 @@ def _run_stream(
             )
 
 
-def _checkpoint(state: _State, writer: _Writer, path: Path) -> None:
-    state.offsets = writer.offsets()
-    _fsync_write(path, json.dumps(asdict(state)).encode())
+class _Checkpoints:
+    """Saves the resume state, at most every ``_CHECKPOINT_SECONDS``: a save (an
+    fsync'd rename) waits milliseconds for the disk, which after every chunk would
+    hold the writer back for much of the run. An interrupted run redoes the work
+    done since the last save."""
+
+    def __init__(self, path: Path, writer: _Writer) -> None:
+        self.path = path
+        self.writer = writer
+        self.last = -float("inf")
+
+    def save(self, state: _State) -> None:
+        """Save ``state`` (between chunks: the files hold what it says) if one is due."""
+        now = time.monotonic()
+        if now - self.last < _CHECKPOINT_SECONDS:
+            return
+        self.last = now
+        state.offsets = self.writer.offsets()
+        _fsync_write(self.path, json.dumps(asdict(state)).encode())
 
 
 def _finish(writer: _Writer, opts: GenerateOptions, splits: list[str]) -> list[Path]:
