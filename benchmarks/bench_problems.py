@@ -105,7 +105,7 @@ def _audit_rate(fam: object, levels: list[int], seed: int, count: int, audit: ob
             continue
         from gramgen.semantics import parse_number
 
-        knowns = {s.name: parse_number(d.tokens[s.index][1]) for s in entry.numbers}
+        knowns = {s.name: parse_number(d.tokens[entry.kept[s.index]][1]) for s in entry.numbers}
         sk = entry.check_skeleton
         problem = Problem(
             relations=tuple(r.text for r in sk.relations),
