@@ -443,10 +443,10 @@ class Family:
         return entry
 
     @staticmethod
-    def _placed(entry: _Entry) -> list[Slot]:
-        """``entry``'s slots on its derivation's tokens."""
+    def _placed(entry: _Entry, slots: Iterable[Slot]) -> list[Slot]:
+        """``slots`` of ``entry``'s view on its derivation's tokens."""
         kept = entry.kept
-        return [s.at(kept[s.index]) for s in entry.model.slots]
+        return [s.at(kept[s.index]) for s in slots]
 
     def _problem(self, m: Model, knowns: Iterable[str], unknowns: Sequence[str]) -> Any:
         from gramgen.solvers import Problem  # type: ignore[import-not-found, unused-ignore]
@@ -703,7 +703,7 @@ class Family:
         rng: random.Random,
     ) -> dict[str, Any]:
         """The problem with one number the answer needs replaced by a vague phrase."""
-        open_slots = [s.at(entry.kept[s.index]) for s in self._open_slots(entry)]
+        open_slots = self._placed(entry, self._open_slots(entry))
         if not open_slots:
             raise self._rejected(
                 f"structure {d.path} has no number whose loss leaves the answer open"
@@ -800,7 +800,7 @@ class Family:
             return [f"the question does not parse with {self.relpath}: {err}"]
         entry = self._entry(lv, d)
         placed = _clone(entry.model)
-        placed.slots = self._placed(entry)
+        placed.slots = self._placed(entry, entry.model.slots)
         if self.model(level, d) != placed:  # the actions, run on this very parse
             return [
                 "the actions build a different model for this phrasing than for another "
