@@ -58,3 +58,12 @@ def test_trace_literals_follow_the_trace_kind(kind, expected):
 
 def test_template_parts_split_fields_and_specs():
     assert template_parts("{a} + {b:1} .") == [("", "a", ""), (" + ", "b", "1"), (" .", "", "")]
+
+
+def test_views_with_the_same_solution_share_a_writer_and_others_do_not():
+    # a family has thousands of views and most write alike: their writer is compiled once
+    same = _writer(["{a} + {b} = {answer}"]), _writer(["{a} + {b} = {answer}"])
+    assert same[0] is same[1]
+    other = _writer(["{b} + {a} = {answer}"])
+    values = {"a": 1, "b": 2, "answer": 3}
+    assert other(values, {})[0] == ["2 + 1 = 3"] != same[0](values, {})[0]
