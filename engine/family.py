@@ -43,12 +43,11 @@ from lark.visitors import Discard
 
 from ._inflect import engine as _inflect
 from .derive import Derivation, RandomChooser, item_seed
-from .english import article as _article
 from .english import is_plural, is_singular
 from .english import plural as _plural
 from .english import singular as _singular
-from .english import verb_forms as _verb_forms
 from .errors import GramgenError, GrammarError, InvalidArgument, SemanticError
+from .filler import Fill, compile_fill, fill_source
 from .grammar import Grammar, Kind
 from .parse import DerivationParser, ParseFailed
 from .sample import Sampler
@@ -171,6 +170,7 @@ class _Entry:
     # first use; and whether they or the answer's unit need the problem's role words
     writer: Writer | None = None
     wants_words: bool = False
+    fill: Fill | None = None  # (on the view's entry) its filling of slots, compiled
     # tokens outside the slots whose text varies (e.g. "has" | "owns"), and the
     # separators for each combination of their texts' first and last characters
     # (spacing depends only on the edges; fill-ins are checked to be tokens of their
@@ -273,6 +273,7 @@ class Family:
             if pron not in PRONOUNS:
                 raise InvalidArgument(f"person {name!r}: pronoun set must be he, she or they")
         self._lexes: dict[tuple[int, str], bool] = {}
+        self._fills: dict[str, Fill] = {}  # fill source -> its function
         self._solved: dict[tuple[Any, ...], _Entry] = {}
         self._verified: set[int] = set()  # the choices (as _Entry.choices) of checked problems
         self._parser: DerivationParser | None = None
@@ -617,27 +618,25 @@ class Family:
         values: Mapping[str, Any],
         rng: random.Random,
     ) -> list[tuple[int, str]]:
+        """``tokens`` with ``entry``'s slots filled: numbers from ``values``, roles
+        bound by drawing from ``rng``."""
+        view = entry.view or entry
         out = list(tokens)
-        checked = self._checked
-        kept = entry.kept
-        for slot in entry.numbers:
-            i = kept[slot.index]
-            sym = out[i][0]
-            out[i] = (sym, checked(sym, format_number(values[slot.name], slot.style)))
-        if not entry.others:
-            return out
-        text_of = _Bindings(self, rng).text
-        for slot in entry.others:
-            i = kept[slot.index]
-            sym, text = out[i]
-            word = text_of(slot, text, values)
-            prev = out[i - 1][1] if i else ""
-            if i and not prev:
-                prev = next((t for _, t in reversed(out[:i]) if t), "")
-            if not prev or prev[-1] in ".!?":
-                word = word[:1].upper() + word[1:]
-            out[i] = (sym, checked(sym, word))
+        (view.fill or self._filler(view))(out, entry.kept, values, rng)
         return out
+
+    def _filler(self, view: _Entry) -> Fill:
+        """``view``'s fill, compiled (once per way of filling: views share it)."""
+        sizes = {name: len(words) for name, words in self.lexicons.items()}
+        src = fill_source(view.numbers, view.others, len(self.people), sizes, self.path.name)
+        fill = self._fills.get(src)
+        if fill is None:
+            fill = self._fills[src] = compile_fill(
+                src, people=self.people, lexicons=self.lexicons, lexes=self._lexes,
+                checked=self._checked, filename=self.path.name,
+            )  # fmt: skip
+        view.fill = fill
+        return fill
 
     def _checked(self, sym: int, text: str) -> str:
         """``text`` if it is a token of terminal ``sym`` (it lexes in context: the
@@ -1107,64 +1106,6 @@ def _vague_words(style: str, prev: str, prev2: str, nxt: str, after: Sequence[st
     if nxt in ("fewer", "less"):
         return "a few" if nxt == "fewer" else "a little"
     return "some"
-
-
-class _Bindings:
-    """Who and what each role is, for one problem."""
-
-    def __init__(self, family: Family, rng: random.Random) -> None:
-        self.family = family
-        self.rng = rng
-        self.people: dict[str, tuple[str, str]] = {}
-        self.words: dict[str, str] = {}
-        self.taken: dict[str, set[str]] = {}
-
-    def person(self, role: str) -> tuple[str, str]:
-        got = self.people.get(role)
-        if got is None:
-            used = {p[0] for p in self.people.values()}
-            pool = self.family.people
-            if len(used) >= len(pool):
-                raise SemanticError(f"{self.family.path.name}: more people than names to give")
-            while got is None or got[0] in used:
-                got = pool[self.rng.randrange(len(pool))]
-            self.people[role] = got
-        return got
-
-    def word(self, role: str, lexicon: str) -> str:
-        got = self.words.get(role)
-        if got is None:
-            words = self.family.lexicons.get(lexicon)
-            if words is None:
-                raise SemanticError(
-                    f"{self.family.path.name}: no lexicon {lexicon!r} (has "
-                    f"{sorted(self.family.lexicons)})"
-                )
-            taken = self.taken.setdefault(lexicon, set())
-            if len(taken) >= len(words):
-                raise SemanticError(f"{self.family.path.name}: lexicon {lexicon!r} ran out")
-            while got is None or got in taken:
-                got = words[self.rng.randrange(len(words))]
-            taken.add(got)
-            self.words[role] = got
-        return got
-
-    def text(self, slot: Slot, token_text: str, values: Mapping[str, Any]) -> str:
-        kind = slot.kind
-        if kind == "name":
-            return self.person(slot.role)[0]
-        if kind == "pronoun":
-            return PRONOUNS[self.person(slot.role)[1]][slot.form]
-        if kind == "verb":
-            base, third = _verb_forms(token_text.lower())
-            return base if self.person(slot.role)[1] == "they" else third
-        word = self.word(slot.role, slot.lexicon)
-        if kind == "word":
-            return word
-        if kind == "article":
-            return _article(word)
-        count = values[slot.count] if isinstance(slot.count, str) else slot.count
-        return word if count == 1 else _plural(word)
 
 
 def _role_words(entry: _Entry, tokens: Sequence[tuple[int, str]]) -> dict[str, tuple[str, str]]:
