@@ -61,7 +61,7 @@ from .semantics import (
     load_lexicon,
     parse_number,
 )
-from .trees import Views, transform, view
+from .trees import Views, all_choices, transform, view
 from .writer import Writer, compile_writer, style_for, template_parts
 
 __all__ = [
@@ -197,6 +197,10 @@ class _Level:
     # order of the tokens handed to them
     views: dict[tuple[int, ...], _Entry] = field(default_factory=dict)
     tables: Views | None = None  # for trees.view: token types told apart by what the actions do
+    # every choice a derivation can make (as _Entry.choices; None: unbounded), and whether
+    # all have had a full check: then a new derivation has nothing left to check
+    universe: frozenset[int] | None = None
+    complete: bool = False
 
 
 @dataclass
@@ -342,7 +346,11 @@ class Family:
         if entry is None:
             if lv.tables is None:
                 lv.tables = Views(lv.sampler.grammar, self._token_keys(lv))
-            shape, kept, choices = view(lv.sampler, d, lv.tables)
+                every = all_choices(lv.sampler, lv.sampler.start)
+                lvl = lv.number << 42
+                if every is not None:
+                    lv.universe = frozenset([lvl | (sym << 21) | c for sym, c in every])
+            shape, kept, choices = view(lv.sampler, d, lv.tables, record=not lv.complete)
             base = lv.views.get(shape)
             if base is None:
                 if len(lv.views) >= _ENTRIES_KEPT:
@@ -433,7 +441,7 @@ class Family:
         entry.view = base
         entry.kept = kept
         entry.separators = {}
-        entry.verified = False
+        entry.verified = lv.complete
         lvl = lv.number << 42
         entry.choices = frozenset([lvl | (sym << 21) | c for sym, c in choices])
         at = {kept[s.index] for s in base.model.slots}
@@ -603,6 +611,8 @@ class Family:
                 if problems:
                     raise self._rejected(f"failed its check: {'; '.join(problems)}")
                 self._verified |= choices
+                if lv.universe is not None:
+                    lv.complete = lv.universe <= self._verified
                 solved.traced = True
             entry.verified = True
         return record

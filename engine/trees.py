@@ -329,7 +329,7 @@ View = tuple[int, ...]
 
 
 def view(
-    sampler: Sampler, derivation: Derivation, views: Views | None = None
+    sampler: Sampler, derivation: Derivation, views: Views | None = None, record: bool = True
 ) -> tuple[View, list[int], list[tuple[int, int]]]:
     """What a transformer sees of ``derivation``, as a key, without building a tree.
 
@@ -338,8 +338,9 @@ def view(
     where the tokens are (``kept``: the indices in ``derivation.tokens`` of the
     tokens it is handed, in order); alternatives that differ only in the filtered-out
     literals they write ("At first ," or not) have the same key. ``choices``: every
-    ``(symbol, choice)`` made, as :meth:`Engine.tree` records them. ``views``: tables
-    that tell some token types apart by a key of the caller's (default: by type).
+    ``(symbol, choice)`` made, as :meth:`Engine.tree` records them (none unless
+    ``record``). ``views``: tables that tell some token types apart by a key of the
+    caller's (default: by type).
     """
     shape = _shape(sampler.grammar)
     if views is None:
@@ -373,7 +374,8 @@ def view(
                 p += 1
                 if not quiet:
                     key.append(cls[s][a])
-            choices.append((s, a))
+            if record:
+                choices.append((s, a))
             for c, f in children[s][a]:
                 push((c, f, quiet))
         else:
@@ -381,8 +383,37 @@ def view(
             p += 1
             if not quiet:
                 key.append(a)
-            choices.append((s, a))
+            if record:
+                choices.append((s, a))
             child = (inner[s], inner_flag[s], quiet)
             for _ in range(a if k == 2 else 1 if a else 0):
                 push(child)
     return tuple(key), kept, choices
+
+
+def all_choices(sampler: Sampler, start: int) -> set[tuple[int, int]] | None:
+    """Every ``(symbol, choice)`` a derivation from ``start`` can make (as :func:`view`
+    records them), or None when they are unbounded (a repetition without a most)."""
+    engine = sampler.engine
+    kind, items, inner = engine.kind, engine.items, engine.inner
+    out: set[tuple[int, int]] = set()
+    seen: set[int] = set()
+    stack = [start]
+    while stack:
+        s = stack.pop()
+        if s in seen or kind[s] == 3:
+            continue
+        seen.add(s)
+        if kind[s] == 0:
+            out.update((s, a) for a in range(len(items[s])))
+            stack.extend(i for its in items[s] for i in its)
+            continue
+        if kind[s] == 1:
+            lo, hi = 0, 1
+        else:
+            lo, hi = engine.rep_lo[s], engine.rep_hi[s]
+            if hi < 0:
+                return None
+        out.update((s, a) for a in range(lo, hi + 1))
+        stack.append(inner[s])
+    return out

@@ -11,7 +11,7 @@ from lark import Token, Transformer, Tree
 from lark.visitors import Discard
 
 from gramgen import Grammar, Sampler
-from gramgen.trees import to_lark, transform, view
+from gramgen.trees import all_choices, to_lark, transform, view
 
 LARK_GRAMMARS = Path(lark.__file__).parent / "grammars"
 
@@ -189,3 +189,18 @@ def test_equal_views_hand_a_transformer_the_same(grammar: str, options: dict[str
         # intro's first two phrasings differ only in filtered literals, and "really"? is
         # never seen: 3 intro views x (gain | loss)^k x 1 ask view
         assert len(first) < len({tuple(smp.derivation.path) for smp in s.sample(400, seed=7)})
+
+
+def test_all_choices_are_the_choices_derivations_can_make() -> None:
+    """A bounded grammar's derivations make exactly the choices all_choices lists (so
+    a caller can tell when every one has been seen); an unbounded one has no such list."""
+    s = Sampler(Grammar.from_string(SHAPES, parser="lalr"))
+    every = all_choices(s, s.start)
+    assert every is not None
+    made = {c for smp in s.sample(300, seed=3) for c in view(s, smp.derivation)[2]}
+    assert made == every
+    unbounded = Sampler(Grammar.from_string(PHRASINGS, parser="lalr"))
+    assert all_choices(unbounded, unbounded.start) is None
+    # and with record=False a view records none (its key and tokens are the same)
+    d = next(iter(s.sample(1, seed=3))).derivation
+    assert view(s, d, record=False)[:2] == view(s, d)[:2] and view(s, d, record=False)[2] == []
