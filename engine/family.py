@@ -47,7 +47,7 @@ from .english import is_plural, is_singular
 from .english import plural as _plural
 from .english import singular as _singular
 from .errors import GramgenError, GrammarError, InvalidArgument, SemanticError
-from .filler import Fill, compile_fill, fill_source
+from .filler import Fill, plan_fill
 from .grammar import Grammar, Kind
 from .parse import DerivationParser, ParseFailed
 from .sample import Sampler
@@ -170,7 +170,7 @@ class _Entry:
     # first use; and whether they or the answer's unit need the problem's role words
     writer: Writer | None = None
     wants_words: bool = False
-    fill: Fill | None = None  # (on the view's entry) its filling of slots, compiled
+    fill: Fill | None = None  # (on the view's entry) its filling of slots, planned
     # tokens outside the slots whose text varies (e.g. "has" | "owns"), and the
     # separators for each combination of their texts' first and last characters
     # (spacing depends only on the edges; fill-ins are checked to be tokens of their
@@ -277,7 +277,6 @@ class Family:
             if pron not in PRONOUNS:
                 raise InvalidArgument(f"person {name!r}: pronoun set must be he, she or they")
         self._lexes: dict[tuple[int, str], bool] = {}
-        self._fills: dict[str, Fill] = {}  # fill source -> its function
         self._solved: dict[tuple[Any, ...], _Entry] = {}
         self._verified: set[int] = set()  # the choices (as _Entry.choices) of checked problems
         self._parser: DerivationParser | None = None
@@ -636,17 +635,12 @@ class Family:
         return out
 
     def _filler(self, view: _Entry) -> Fill:
-        """``view``'s fill, compiled (once per way of filling: views share it)."""
-        sizes = {name: len(words) for name, words in self.lexicons.items()}
-        src = fill_source(view.numbers, view.others, len(self.people), sizes, self.path.name)
-        fill = self._fills.get(src)
-        if fill is None:
-            fill = self._fills[src] = compile_fill(
-                src, people=self.people, lexicons=self.lexicons, lexes=self._lexes,
-                checked=self._checked, filename=self.path.name,
-            )  # fmt: skip
-        view.fill = fill
-        return fill
+        """``view``'s fill, planned (once per view)."""
+        view.fill = plan_fill(
+            view.numbers, view.others, people=self.people, lexicons=self.lexicons,
+            lexes=self._lexes, checked=self._checked, source=self.path.name,
+        )  # fmt: skip
+        return view.fill
 
     def _checked(self, sym: int, text: str) -> str:
         """``text`` if it is a token of terminal ``sym`` (it lexes in context: the

@@ -1,4 +1,4 @@
-"""A view's compiled fill binds each role once, agrees, capitalises and fails clearly."""
+"""A view's fill binds each role once, agrees, capitalises and fails clearly."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from fractions import Fraction
 import pytest
 
 from gramgen.errors import SemanticError
-from gramgen.filler import compile_fill, fill_source
+from gramgen.filler import plan_fill
 from gramgen.semantics import Slot
 
 PEOPLE = (("Ana", "she"), ("Ben", "he"), ("Sam", "they"))
@@ -16,16 +16,14 @@ LEXICONS = {"fruit": ("apple", "pear"), "color": ("red",)}
 
 
 def _fill(numbers, others, tokens, values, *, seed=1, people=PEOPLE, lexicons=LEXICONS):
-    sizes = {k: len(v) for k, v in lexicons.items()}
-    src = fill_source(numbers, others, len(people), sizes, "shop.lark")
     lexes: dict[tuple[int, str], bool] = {}
 
     def checked(sym: int, text: str) -> str:
         lexes[(sym, text)] = True
         return text
 
-    fill = compile_fill(src, people=people, lexicons=lexicons, lexes=lexes, checked=checked,
-                        filename="shop.lark")  # fmt: skip
+    fill = plan_fill(numbers, others, people=people, lexicons=lexicons, lexes=lexes,
+                     checked=checked, source="shop.lark")  # fmt: skip
     out = [(0, t) for t in tokens]
     fill(out, list(range(len(tokens))), values, random.Random(seed))
     return [t for _, t in out]
@@ -86,12 +84,10 @@ def test_a_binding_that_cannot_be_made_names_the_file_and_what_ran_out(others, m
 
 
 def test_a_text_that_is_not_a_token_of_its_terminal_is_an_error():
-    fill = fill_source([Slot(0, "number", name="n")], [], 1, {}, "shop.lark")
-
     def checked(sym: int, text: str) -> str:
         raise SemanticError(f"the word {text!r} does not match terminal WORD")
 
-    f = compile_fill(fill, people=PEOPLE, lexicons={}, lexes={}, checked=checked,
-                     filename="shop.lark")  # fmt: skip
+    fill = plan_fill([Slot(0, "number", name="n")], [], people=PEOPLE, lexicons={}, lexes={},
+                     checked=checked, source="shop.lark")  # fmt: skip
     with pytest.raises(SemanticError, match="'12' does not match terminal WORD"):
-        f([(9, "1")], [0], {"n": 12}, random.Random(0))
+        fill([(9, "1")], [0], {"n": 12}, random.Random(0))

@@ -57,7 +57,7 @@ def test_trace_literals_follow_the_trace_kind(kind, expected):
 
 
 def test_template_parts_split_fields_and_specs():
-    assert template_parts("{a} + {b:1} .") == [("", "a", ""), (" + ", "b", "1"), (" .", "", "")]
+    assert template_parts("{a} + {b:1} .") == (("", "a", ""), (" + ", "b", "1"), (" .", "", ""))
 
 
 def test_views_with_the_same_solution_share_a_writer_and_others_do_not():
