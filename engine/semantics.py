@@ -298,9 +298,15 @@ class Semantics(Transformer[Token, Any]):
         if name is None:
             name = f"n{self._unnamed}"
             self._unnamed += 1
-        taken = {s.name for s in self.model.slots} | set(self.model.free)
-        taken |= set(self.model.unknowns) | set(self.model.lets) | set(self.model.written)
-        if name in taken or name == "answer":
+        m = self.model
+        if (
+            name == "answer"
+            or name in m.free
+            or name in m.unknowns
+            or name in m.lets
+            or name in m.written
+            or any(s.name == name for s in m.slots)
+        ):
             raise InvalidArgument(f"quantity name {name!r} is used twice in one problem")
         return sympy.Symbol(name, real=True)
 

@@ -495,3 +495,24 @@ def test_a_quantity_named_like_a_role_is_an_error(tmp_path: Path) -> None:
     )
     with pytest.raises(SemanticError, match=r"\['a'\] name both a quantity and a role"):
         Family(tmp_path / "clash.lark").item(0)
+
+
+@pytest.mark.parametrize("second", ["number", "unknown", "let", "result"])
+def test_a_quantity_name_used_twice_in_one_problem_is_an_error(second):
+    from lark import Token
+
+    from gramgen.semantics import Semantics
+
+    s = Semantics()
+    tok = Token("NUM", "3", start_pos=0)
+    x = s.number(tok, name="x")
+    again = {
+        "number": lambda: s.number(tok, name="x"),
+        "unknown": lambda: s.unknown("x"),
+        "let": lambda: s.let("x", x + 1),
+        "result": lambda: s.result(tok, x + 1, name="x"),
+    }[second]
+    with pytest.raises(InvalidArgument, match="quantity name 'x' is used twice"):
+        again()
+    with pytest.raises(InvalidArgument, match="quantity name 'answer' is used twice"):
+        s.let("answer", x)
