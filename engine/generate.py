@@ -286,6 +286,31 @@ def make_executor(
     raise InvalidArgument(f"executor must be serial, process or dask, got {kind!r}")
 
 
+_WATCH_SECONDS = 0.25  # between a worker's looks at whether its parent is still there
+
+
+def _watch_parent(parent: int) -> None:
+    """A worker's start: end the worker when ``parent``, the process that started
+    it, is gone. A pool's worker waits for tasks on a pipe that it holds both ends
+    of (forked), so it would never see the parent go: killed (``kill -9``, out of
+    memory), the parent would leave its workers making chunks nobody reads, then
+    waiting for ever. A thread looks every ``_WATCH_SECONDS`` at the worker's
+    parent process id, which changes when the parent dies (the worker is handed to
+    init or a subreaper), and ends the worker at once. (Linux's
+    ``PR_SET_PDEATHSIG`` would be quicker but fires when the *thread* that forked
+    the worker ends, which need not be the parent's end.)"""
+    import threading
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(_WATCH_SECONDS)
+        os._exit(1)
+
+    if os.getppid() != parent:  # gone before this worker started
+        os._exit(1)
+    threading.Thread(target=watch, name="gramgen-parent-watch", daemon=True).start()
+
+
 class _Pinned(Executor):
     """Worker processes, each a pool of its own, so that a task can be sent to a
     chosen one (:class:`_Feed` keeps a family in one); ``submit`` takes turns."""
@@ -297,7 +322,11 @@ class _Pinned(Executor):
         # fork where there is one: workers start with the families already loaded
         methods = multiprocessing.get_all_start_methods()
         ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-        self.pools = [ProcessPoolExecutor(1, mp_context=ctx) for _ in range(workers)]
+        me = os.getpid()
+        self.pools = [
+            ProcessPoolExecutor(1, mp_context=ctx, initializer=_watch_parent, initargs=(me,))
+            for _ in range(workers)
+        ]
         self._turns = itertools.cycle(self.pools)
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
@@ -544,6 +573,8 @@ def generate(
 
     t0 = time.perf_counter()
     streams = _streams(opts)
+    if opts.fmt == "parquet":
+        _parquet_schema()  # pyarrow is there (and loaded before workers start)
     out = Path(out_dir)
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -569,6 +600,8 @@ def generate(
     resumed = state.stream > 0 or state.next_k > 0
     writer = _Writer(out, shard, splits)
     writer.open(state.offsets)
+    # the Parquet files are made as the run goes, unless it resumes (then at the end)
+    parquet = _ParquetAsItGoes(writer, splits) if opts.fmt == "parquet" and not resumed else None
     ex = executor or make_executor("process", workers)
     if isinstance(ex, _Pinned):  # each worker running one chunk and with one queued
         feed = _Feed(streams, opts, list(ex.pools), 2)
@@ -577,6 +610,7 @@ def generate(
     bar = _progress(sum(s.quota for s in streams), progress)
     bar.update(sum(c["made"] for c in state.counts.values()))
     checkpoints = _Checkpoints(state_path, writer)
+    done = False
     with gc_tuned():
         try:
             dedup: _Dedup | None = None
@@ -590,10 +624,11 @@ def generate(
                         state.family_offsets = writer.offsets()
                     else:  # resuming: the family's problems written before the stop
                         _rebuild(dedup, writer, state.family_offsets, splits)
-                _run_stream(st, si, state, feed, writer, dedup, checkpoints, bar)
+                _run_stream(st, si, state, feed, writer, dedup, checkpoints, bar, parquet)
                 state.stream, state.next_k = si + 1, 0
                 checkpoints.save(state)
             writer.sync()
+            done = True
         except KeyboardInterrupt:
             writer.sync()
             writer.close()
@@ -606,9 +641,11 @@ def generate(
             feed.close()
             if executor is None:
                 ex.shutdown(cancel_futures=True)
+            if parquet is not None and not done:
+                parquet.discard()
     writer.close()
     bar.close()
-    files = _finish(writer, opts, splits)
+    files = _finish(writer, opts, splits, parquet)
     report = RunReport(out, files, state.counts, time.perf_counter() - t0, resumed)
     if review:
         files.append(_review(out, files, review, opts.seed))
@@ -872,8 +909,10 @@ def _run_stream(
     dedup: _Dedup,
     checkpoints: _Checkpoints,
     bar: Any,
+    parquet: _ParquetAsItGoes | None = None,
 ) -> None:
-    """Consume the stream's candidates in order until its quota is met."""
+    """Consume the stream's candidates in order until its quota is met (the records
+    written go to ``parquet`` too, if given)."""
     import orjson
 
     from .family import reason_shape
@@ -924,6 +963,8 @@ def _run_stream(
                 counts["made"] += 1
                 since_new = 0
         writer.write(names, lines)
+        if parquet is not None:
+            parquet.add(names, lines)
         bar.update(counts["made"] - made)
         if used == len(statuses):  # a whole chunk consumed: a checkpoint may follow
             state.stream, state.next_k = si, k
@@ -960,14 +1001,19 @@ class _Checkpoints:
         _fsync_write(self.path, json.dumps(asdict(state)).encode())
 
 
-def _finish(writer: _Writer, opts: GenerateOptions, splits: list[str]) -> list[Path]:
-    """Rename the partial files (converting to Parquet if asked)."""
+def _finish(
+    writer: _Writer, opts: GenerateOptions, splits: list[str], parquet: _ParquetAsItGoes | None
+) -> list[Path]:
+    """Rename the partial files (converting to Parquet if asked, unless ``parquet``
+    has made the Parquet files already)."""
+    made = parquet is not None and parquet.close()
     files = []
     for name in (*splits, "audit"):
         part = writer.partial(name)
         if name != "audit" and opts.fmt == "parquet":
-            final = part.with_name(part.name.removesuffix(".jsonl.partial") + ".parquet")
-            _to_parquet(part, final)
+            final = _parquet_path(part)
+            if not made:
+                _to_parquet(part, final)
             part.unlink()
         else:
             final = part.with_name(part.name.removesuffix(".partial"))
@@ -977,19 +1023,26 @@ def _finish(writer: _Writer, opts: GenerateOptions, splits: list[str]) -> list[P
 
 
 PARQUET_ROWS = 65536
+_PARQUET_BLOCK = 1 << 22  # bytes of JSON lines read into Arrow at a time
+_PARQUET_BEHIND = 8  # blocks waiting to be read into Arrow, at most
 
 
-def _to_parquet(src: Path, dst: Path) -> None:
+def _parquet_path(part: Path) -> Path:
+    """The Parquet file made from the partial JSON lines file ``part``."""
+    return part.with_name(part.name.removesuffix(".jsonl.partial") + ".parquet")
+
+
+@functools.cache
+def _parquet_schema() -> Any:
+    """The Parquet files' schema (the fields a record may lack are null)."""
     try:
         import pyarrow as pa  # type: ignore[import-untyped, unused-ignore]
-        import pyarrow.json as pj  # type: ignore[import-untyped, unused-ignore]
-        import pyarrow.parquet as pq  # type: ignore[import-untyped, unused-ignore]
     except ImportError:
         raise InvalidArgument(
             "Parquet output needs pyarrow: pip install 'gramgen[parquet]'"
         ) from None
 
-    schema = pa.schema([
+    return pa.schema([
         ("id", pa.string()), ("question", pa.string()), ("answer", pa.string()),
         ("answer_type", pa.string()), ("answer_value", pa.float64()),
         ("answer_text", pa.string()), ("solvable", pa.bool_()),
@@ -1003,28 +1056,161 @@ def _to_parquet(src: Path, dst: Path) -> None:
             ("vague_number", pa.struct([("style", pa.string()), ("range", pa.list_(pa.string()))])),
         ])),
     ])  # fmt: skip
-    tmp = dst.with_name(dst.name + ".tmp")
-    # Arrow's own JSON reader (threads, explicit schema: three times less CPU than
-    # parsing each line in Python), regrouped into row groups of PARQUET_ROWS
-    parse = pj.ParseOptions(explicit_schema=schema, unexpected_field_behavior="ignore")
+
+
+def _json_reader(src: Any, *, threads: bool, block: int | None = None) -> Any:
+    """Arrow's own JSON reader on ``src`` (a path or a file of JSON lines) with the
+    Parquet schema: batches of the records' fields (any others ignored), one per
+    ``block`` bytes (``_PARQUET_BLOCK``; up to the last line ending within them)."""
+    import pyarrow.json as pj  # type: ignore[import-untyped, unused-ignore]
+
+    parse = pj.ParseOptions(explicit_schema=_parquet_schema(), unexpected_field_behavior="ignore")
+    read = pj.ReadOptions(block_size=block or _PARQUET_BLOCK, use_threads=threads)
+    return pj.open_json(src, parse_options=parse, read_options=read)
+
+
+class _ParquetFile:
+    """A Parquet file written in row groups of ``PARQUET_ROWS`` rows (the last one
+    fewer; an empty file has one, empty) from the batches given, under a temporary
+    name, renamed by :meth:`close`. (The bytes depend on where the batches begin and
+    end, not only on the rows.)"""
+
+    def __init__(self, dst: Path) -> None:
+        import pyarrow.parquet as pq  # type: ignore[import-untyped, unused-ignore]
+
+        self.dst = dst
+        self.tmp = dst.with_name(dst.name + ".tmp")
+        self.schema = _parquet_schema()
+        self.out = pq.ParquetWriter(self.tmp, self.schema, compression="zstd")
+        self.pending: list[Any] = []  # batches not written yet
+        self.rows = 0  # in them
+        self.written = False
+
+    def add(self, batch: Any) -> None:
+        import pyarrow as pa  # type: ignore[import-untyped, unused-ignore]
+
+        self.pending.append(batch)
+        self.rows += batch.num_rows
+        while self.rows >= PARQUET_ROWS:
+            table = pa.Table.from_batches(self.pending, schema=self.schema)
+            self._write(table.slice(0, PARQUET_ROWS))
+            rest = table.slice(PARQUET_ROWS)
+            self.pending, self.rows = rest.to_batches(), rest.num_rows
+
+    def _write(self, table: Any) -> None:
+        self.out.write_table(table)
+        self.written = True
+
+    def close(self) -> None:
+        """Write what is pending and rename the file to ``dst``."""
+        import pyarrow as pa  # type: ignore[import-untyped, unused-ignore]
+
+        if self.rows or not self.written:
+            self._write(pa.Table.from_batches(self.pending, schema=self.schema))
+        self.out.close()
+        self.tmp.replace(self.dst)
+
+    def discard(self) -> None:
+        with contextlib.suppress(Exception):  # (a write failed: nothing to keep)
+            self.out.close()
+        self.tmp.unlink(missing_ok=True)
+
+
+def _to_parquet(src: Path, dst: Path) -> None:
+    """The Parquet file of the JSON lines file ``src``."""
+    # (Arrow's JSON reader with the schema: three times less CPU than parsing each
+    # line in Python; threads, as nothing else runs now)
     empty = src.stat().st_size == 0  # (Arrow refuses an empty stream)
-    read = pj.ReadOptions(block_size=1 << 22)
-    reader = [] if empty else pj.open_json(src, parse_options=parse, read_options=read)
-    pending: list[Any] = []
-    rows, written = 0, False
-    with pq.ParquetWriter(tmp, schema, compression="zstd") as pw:
-        for batch in reader:
-            pending.append(batch)
-            rows += batch.num_rows
-            while rows >= PARQUET_ROWS:
-                table = pa.Table.from_batches(pending, schema=schema)
-                pw.write_table(table.slice(0, PARQUET_ROWS))
-                written = True
-                rest = table.slice(PARQUET_ROWS)
-                pending, rows = rest.to_batches(), rest.num_rows
-        if rows or not written:  # (an empty file still gets its schema and a row group)
-            pw.write_table(pa.Table.from_batches(pending, schema=schema))
-    tmp.replace(dst)
+    out = _ParquetFile(dst)
+    try:
+        for batch in [] if empty else _json_reader(src, threads=True):
+            out.add(batch)
+    except BaseException:
+        out.discard()
+        raise
+    out.close()
+
+
+class _ParquetAsItGoes:
+    """The run's Parquet files, made as it goes: the lines written to a split's JSON
+    lines file are read into Arrow a block at a time and written in row groups as
+    they fill, by a thread of their own (Arrow lets go of the interpreter meanwhile).
+    Made at the end (:func:`_to_parquet`), they held the end of the run back by
+    seconds per 100,000 records. The blocks are the ones Arrow's reader of the whole
+    file makes (up to the last line that ends within each ``_PARQUET_BLOCK`` bytes of
+    the file), so the batches, and so the files, are the same to the byte. A resumed
+    run has its Parquet files made at the end (this has not seen its first lines);
+    so has one whose lines Arrow did not take here (the error is raised there)."""
+
+    def __init__(self, writer: _Writer, splits: Sequence[str]) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.pool = ThreadPoolExecutor(1, thread_name_prefix="gramgen-parquet")
+        self.files = {s: _ParquetFile(_parquet_path(writer.partial(s))) for s in splits}
+        self.lines: dict[str, list[bytes]] = {s: [] for s in splits}  # the block so far
+        self.end = dict.fromkeys(splits, 0)  # where its last line ends in the file
+        self.mark = dict.fromkeys(splits, _PARQUET_BLOCK)  # where the block is cut before
+        self.sent: list[Future[None]] = []  # blocks not known to be done
+        self.ok = True
+
+    def add(self, names: Sequence[str], lines: Sequence[bytes]) -> None:
+        """The lines ``writer.write(names, lines)`` has written."""
+        files = dict.fromkeys(names)
+        for name in files:
+            if name not in self.lines:  # the audit file
+                continue
+            mine = lines if len(files) == 1 else [
+                ln for n, ln in zip(names, lines, strict=True) if n == name]  # fmt: skip
+            block, end, mark = self.lines[name], self.end[name], self.mark[name]
+            for line in mine:
+                end += len(line)
+                while end > mark:  # the line ends past the mark: the block ends before it
+                    if not block:  # a line longer than a block: Arrow's reader refuses it
+                        self.ok = False
+                        return
+                    self._send(name, block)
+                    block, mark = [], mark + _PARQUET_BLOCK
+                block.append(line)
+            self.lines[name], self.end[name], self.mark[name] = block, end, mark
+
+    def _send(self, name: str, block: list[bytes]) -> None:
+        self.sent = [fut for fut in self.sent if not fut.done()]
+        while len(self.sent) >= _PARQUET_BEHIND:  # (never, unless the thread falls behind)
+            self.sent.pop(0).result()
+        self.sent.append(self.pool.submit(self._convert, name, block))
+
+    def _convert(self, name: str, block: list[bytes]) -> None:
+        """(In the pool's thread.) Read ``block`` into one batch and add it."""
+        import io
+
+        if not self.ok:
+            return
+        data = b"".join(block)
+        try:
+            for batch in _json_reader(io.BytesIO(data), threads=False, block=len(data) + 1):
+                self.files[name].add(batch)
+        except Exception:  # made from the JSON lines file at the end, raising it there
+            self.ok = False
+
+    def close(self) -> bool:
+        """Finish the files; whether they are made (else they are to be made from the
+        JSON lines files)."""
+        for name, block in self.lines.items():
+            if block and self.ok:
+                self._send(name, block)
+        self.pool.shutdown()
+        if not self.ok:
+            self.discard()
+            return False
+        for f in self.files.values():
+            f.close()
+        return True
+
+    def discard(self) -> None:
+        self.ok = False
+        self.pool.shutdown(cancel_futures=True)
+        for f in self.files.values():
+            f.discard()
 
 
 def _review(out: Path, files: list[Path], n: int, seed: int) -> Path:

@@ -7,6 +7,7 @@ import json
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import Interrupting
@@ -157,6 +158,65 @@ def test_parquet_output(tmp_path: Path) -> None:
     assert table.num_rows == 30
     assert table.column("provenance").type.get_field_index("path") >= 0
     assert check_file(f).failures == []
+
+
+def test_parquet_files_are_the_same_however_they_are_made(
+    run: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Made as the run goes (any number of workers) or at the end from the JSON lines
+    file (a resumed run, a block of lines Arrow did not take): the same batches read
+    from the lines, the same rows in the same row groups, the same bytes."""
+    pq = pytest.importorskip("pyarrow.parquet")
+    opts = GenerateOptions([FAM], per_level=40, seed=3, unsolvable=0.1, test_fraction=0.3,
+                           fmt="parquet")  # fmt: skip
+    monkeypatch.setattr(gen, "PARQUET_ROWS", 7)  # row groups across blocks and streams
+    monkeypatch.setattr(gen, "_PARQUET_BLOCK", 5000)  # blocks of a few lines
+    monkeypatch.setattr(gen, "CHUNK", 16)
+    batches: list[tuple[str, int]] = []  # (file, rows) of each batch read from the lines
+    add = gen._ParquetFile.add
+
+    def adding(self: gen._ParquetFile, batch: Any) -> None:
+        batches.append((self.dst.name, batch.num_rows))
+        add(self, batch)
+
+    monkeypatch.setattr(gen._ParquetFile, "add", adding)
+    generate(tmp_path / "w1", opts, workers=1)  # made as it goes
+    made = list(batches)
+    batches.clear()
+    (tmp_path / "whole").mkdir()
+    for f in run.glob("t*.jsonl"):  # the same lines (the run in JSON lines), read whole
+        gen._to_parquet(f, tmp_path / "whole" / f.name.replace(".jsonl", ".parquet"))
+    files = {n for n, _ in made}
+    assert len(files) == 2
+    for name in files:  # (a file's batches in order; the two files' interleave)
+        assert [r for n, r in made if n == name] == [r for n, r in batches if n == name]
+    generate(tmp_path / "w2", opts, workers=2)
+    with pytest.raises(GramgenError, match="--resume"):
+        generate(tmp_path / "resumed", opts, executor=Interrupting(after=4))
+    generate(tmp_path / "resumed", opts, workers=1, resume=True)
+    reader = gen._json_reader
+    calls = iter(range(1000))
+
+    def failing(src: object, *, threads: bool, block: int | None = None) -> object:
+        if next(calls) == 3:
+            raise ValueError("not taken")
+        return reader(src, threads=threads, block=block)
+
+    monkeypatch.setattr(gen, "_json_reader", failing)  # a block not taken: made at the end
+    generate(tmp_path / "fallback", opts, workers=1)
+    for split in ("train", "test"):
+        name = f"{split}-00000-of-00001.parquet"
+        runs = ("w1", "whole", "w2", "resumed", "fallback")
+        got = {d: (tmp_path / d / name).read_bytes() for d in runs}
+        assert len(set(got.values())) == 1, {d: len(b) for d, b in got.items()}
+        table = pq.read_table(tmp_path / "w1" / name)
+        want = _lines(run, f"{split}-*.jsonl")
+        assert table.column("id").to_pylist() == [r["id"] for r in want]
+        assert table.column("question").to_pylist() == [r["question"] for r in want]
+        meta = pq.ParquetFile(tmp_path / "w1" / name).metadata
+        sizes = [meta.row_group(i).num_rows for i in range(meta.num_row_groups)]
+        assert sizes == [7] * (len(want) // 7) + ([len(want) % 7] if len(want) % 7 else [])
+    assert not list(tmp_path.glob("*/*.tmp")) and not list(tmp_path.glob("*/*.partial"))
 
 
 def test_dask_executor_gives_the_same_output(tmp_path: Path) -> None:
