@@ -1215,13 +1215,10 @@ class _ParquetAsItGoes:
 
 def _review(out: Path, files: list[Path], n: int, seed: int) -> Path:
     """A Markdown sample of ``n`` records for a human spot check."""
-    import orjson
-
     rows: list[dict[str, Any]] = []
     for f in files:
-        if f.suffix == ".jsonl" and not f.name.startswith("audit"):
-            with f.open("rb") as fh:
-                rows.extend(orjson.loads(line) for line in fh)
+        if f.suffix in (".jsonl", ".parquet") and not f.name.startswith("audit"):
+            rows.extend(read_records(f))
     rows.sort(key=lambda r: _unit("review", seed, r["id"]))
     lines = ["# Review sample", "", f"{min(n, len(rows))} records drawn at random.", ""]
     for r in rows[:n]:

@@ -152,12 +152,16 @@ def test_an_impossible_quota_says_how_many_the_family_can_make(tmp_path: Path) -
 
 def test_parquet_output(tmp_path: Path) -> None:
     pq = pytest.importorskip("pyarrow.parquet")
-    generate(tmp_path, GenerateOptions([FAM], per_level=10, seed=2, fmt="parquet"), workers=1)
+    generate(tmp_path, GenerateOptions([FAM], per_level=10, seed=2, fmt="parquet"), workers=1,
+             review=4)  # fmt: skip
     (f,) = tmp_path.glob("train-*.parquet")
     table = pq.read_table(f)
     assert table.num_rows == 30
     assert table.column("provenance").type.get_field_index("path") >= 0
     assert check_file(f).failures == []
+    # the review sample draws on the Parquet records
+    review = (tmp_path / "review.md").read_text()
+    assert review.count("## ") == 4 and "**Answer:**" in review
 
 
 def test_parquet_files_are_the_same_however_they_are_made(
