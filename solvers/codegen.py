@@ -11,6 +11,8 @@ and the caller evaluates that piece with sympy instead.
 
 from __future__ import annotations
 
+import functools
+import types
 from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
 from typing import Any
@@ -136,8 +138,14 @@ def build(
     """Compile ``def name(params): body`` with the exact runtime helpers in scope."""
     source = f"def {name}({', '.join(params)}):\n" + "\n".join(f"    {line}" for line in body)
     namespace: dict[str, Any] = {**_RUNTIME, **consts, **(extra or {})}
-    code = compile(source, f"<gramgen.solvers:{name}>", "exec")
-    exec(code, namespace)  # our own generated source, built only from validated sympy trees
+    exec(_compiled(source, name), namespace)  # our own source, built from validated sympy trees
     fn: Callable[..., Any] = namespace[name]
     fn.__source__ = source  # type: ignore[attr-defined]
     return fn
+
+
+@functools.lru_cache(maxsize=4096)
+def _compiled(source: str, name: str) -> types.CodeType:
+    """The code of ``source``: compiled once, however many functions (each with its own
+    constants in its globals) are made from it."""
+    return compile(source, f"<gramgen.solvers:{name}>", "exec")

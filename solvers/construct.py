@@ -13,16 +13,21 @@ among multiples of 4, ``c = (a - 3)/5`` draws ``a ≡ 3 (mod 5)``, ``d = 10 - a`
 with ``d > 0`` draws ``a < 10``. Anything else falls back to rejection, tracked
 by ``AcceptanceStats``; when the acceptance rate over the last ``window`` tries
 drops below ``min_rate`` the sampler raises ``GenerationCollapsed``. The draw of
-the free quantities is one function generated per sampler (``drawgen``).
+the free quantities is one function generated per sampler (``drawgen``). When the
+construction solves the problem's own unknowns under the problem's own domains, a
+try that the construction's fused fast path verifies is made into a sample from
+the values it returns (``Skeleton.exact_solver``); any other try takes the general
+path, through ``Skeleton.exact_instance`` (``instantiate`` without its checks).
 """
 
 from __future__ import annotations
 
 import math
+import operator
 import random
 import re
 from collections import Counter, deque
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
@@ -40,6 +45,7 @@ from .exact import Exact, Value, as_exact, fmt, is_rational_value, norm
 from .model import Domain, Problem
 from .relations import symbol
 from .skeleton import Instance, Skeleton
+from .verdict import VERIFIED
 
 __all__ = ["AcceptanceStats", "GenerationCollapsed", "Sample", "Sampler"]
 
@@ -174,6 +180,11 @@ class Sampler:
             and all(domains.get(u) == skeleton.domains.get(u) for u in skeleton.unknowns)
             and all(skeleton.domains.get(k) in (None, domains[k]) for k in skeleton.knowns)
         )
+        # a draw's values in the order of the construction's knowns (the sorted free names)
+        self._drawn_args = _values_of(self.construct.knowns)
+        # the construction's fused fast path, when a verified construction is the sample
+        # itself (see ``_complete``)
+        self._solve = self.construct.exact_solver if self._same else None
 
     @classmethod
     def from_problem(cls, problem: Problem, free: Mapping[str, Domain], **options: Any) -> Sampler:
@@ -246,7 +257,21 @@ class Sampler:
         return self._complete(rng, drawn)
 
     def _complete(self, rng: random.Random, drawn: dict[str, Exact]) -> Sample | None:
-        built = self.construct.instantiate(drawn)
+        # the draw's values are exact already (ints, and Fractions not whole), one per
+        # known of the construction: its instance is ``instantiate(drawn)`` without checks
+        args = self._drawn_args(drawn)
+        if self._solve is not None:
+            found = self._solve(*args)
+            if found is not None and found[0]:
+                # what the general path below makes of a verified fast path's instance
+                _, branch, kvals, vals = found
+                inst = Instance(kvals, vals, VERIFIED, branch)
+                knowns = dict(kvals)
+                self.stats.record(True)
+                problem = self.template.with_knowns(knowns) if self.template is not None else None
+                return Sample(drawn, knowns, dict(vals), inst, problem)
+            # a miss or no decision: the general path (which runs the fast path again)
+        built = self.construct.exact_instance(args)
         values: Mapping[str, Value] = built.values
         if not built.check.ok:
             options = [c.values for c in built.candidates if c.check.ok]
@@ -256,15 +281,16 @@ class Sampler:
         if self._same and values is built.values:
             # the construction drew exactly the problem's knowns, and its verified
             # instance solved the problem's own relations for its unknowns within
-            # their domains: that instance is the problem's
+            # their domains: that instance is the problem's (whose knowns, sorted as
+            # the construction's, are the instance's in the same order)
             inst = built
-            knowns = {k: built.knowns[k] for k in self.skeleton.knowns}
+            knowns = dict(built.knowns)
         else:
             full = {**drawn, **values}
             if not all(is_rational_value(full[k]) for k in self.skeleton.knowns):
                 return self._reject("a known came out irrational")
             knowns = {k: norm(full[k]) for k in self.skeleton.knowns}  # type: ignore[arg-type, unused-ignore]
-            inst = self.skeleton.instantiate(knowns)
+            inst = self.skeleton.exact_instance(tuple(knowns.values()))  # = instantiate(knowns)
             if not inst.check.ok:
                 return self._reject(inst.check.reason)
             for u in self.skeleton.unknowns:
@@ -297,6 +323,14 @@ class Sampler:
         if n < 0:
             raise InvalidArgument(f"n must be >= 0, got {n}")
         return [self.sample(rng) for _ in range(n)]
+
+
+def _values_of(names: tuple[str, ...]) -> Callable[[Mapping[str, Exact]], tuple[Exact, ...]]:
+    """A function taking a mapping to the tuple of its values for ``names``, in order."""
+    if len(names) == 1:
+        (name,) = names
+        return lambda mapping: (mapping[name],)
+    return operator.itemgetter(*names)
 
 
 def _reaches(after: dict[str, set[str]], start: str, targets: set[str]) -> bool:

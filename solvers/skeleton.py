@@ -22,6 +22,9 @@ square linear system is settled by an exact rank test (no solution / infinitely
 many); any other failed guard, a compiled branch dividing by zero, or a 'general'
 skeleton is re-solved with sympy, so degenerate numbers never give a wrong verdict.
 Irrational values (sqrt of a non-square) are evaluated exactly with sympy.
+``exact_instance`` takes known values that are exact already, in order (as a
+construction sampler draws them), without the checks and conversions of
+``instantiate``; ``exact_solver`` is the fused function alone, its values by name.
 
 Policy: a solution must be unique over the reals before domains filter finitely
 many candidates (the domain chooses a quadratic's root); a system with infinitely
@@ -65,6 +68,9 @@ from .symbolic import solve_system
 from .verdict import VERIFIED, Check
 
 _T = TypeVar("_T")
+
+Solved = tuple[bool, int, dict[str, Exact], dict[str, Value]]
+"""What ``Skeleton.exact_solver`` returns when the fused fast path decides."""
 
 __all__ = ["Branch", "Candidate", "Definition", "Instance", "Skeleton", "Strategy"]
 
@@ -212,16 +218,64 @@ class Skeleton:
             if type(v) is not int and type(v) is not Fraction:
                 args = [as_exact(knowns[n], f"known {n!r}") for n in self.knowns]
                 break
-        fast = self._c.fast
-        if fast is not None:
-            found = fast(*args)
+        return self.exact_instance(args)
+
+    def exact_instance(self, args: Sequence[Exact]) -> Instance:
+        """``instantiate`` with the known values given exactly, in the order of ``knowns``.
+
+        Nothing is checked: ``args`` holds one ``int`` or ``Fraction`` per known, as a
+        construction sampler draws them (``instantiate`` checks and converts, then
+        comes here). The fused fast path decides the common cases; anything else
+        takes the detailed path.
+
+        >>> sk = Skeleton.of(["each = total / n"], ["total", "n"], ["each"], {"each": WHOLE})
+        >>> sk.knowns, sk.exact_instance((3, 12)).values
+        (('n', 'total'), {'each': 4})
+        >>> sk.exact_instance((5, 12)).check.reason
+        'no solution: each = 12/5 is not a whole number'
+        """
+        solve = self.exact_solver
+        if solve is not None:
+            found = solve(*args)
             if found is not None:
-                vals = {n: norm(v) for n, v in zip(self._fast_order, found[2], strict=True)}
-                kvals = dict(zip(self.knowns, args, strict=True))
-                if found[0]:
-                    return Instance(kvals, vals, VERIFIED, found[1])
-                return self._outside(kvals, vals, found[1])
+                ok, branch, kvals, vals = found
+                if ok:
+                    return Instance(kvals, vals, VERIFIED, branch)
+                return self._outside(kvals, vals, branch)
         return self._detailed([norm(a) for a in args])
+
+    @functools.cached_property
+    def exact_solver(self) -> Callable[..., Solved | None] | None:
+        """The fused fast path, one function of the known values (as for ``exact_instance``).
+
+        It returns ``(verified, branch, knowns, values)``, the knowns and the
+        (normalized) values of the unknowns by name, when the fast path decides:
+        VERIFIED, or REFUTED for a unique solution missing a domain (``verified``
+        False; ``exact_instance`` names the domain). It returns None when only the
+        detailed path can decide. None for a skeleton without a fast path.
+
+        >>> sk = Skeleton.of(["each = total / n"], ["total", "n"], ["each"], {"each": WHOLE})
+        >>> sk.exact_solver(3, Fraction(24, 2))
+        (True, 0, {'n': 3, 'total': Fraction(12, 1)}, {'each': 4})
+        """
+        fast = self._c.fast
+        if fast is None:
+            return None
+        # the fast path's own values, numerators of those whole (as ``norm``), by name
+        params = [f"k{i}" for i in range(len(self.knowns))]
+        values = [f"u{i}" for i in range(len(self._fast_order))]
+        body = [f"_r = _fast({', '.join(params)})", "if _r is None:", "    return None"]
+        if values:
+            body.append(f"({''.join(v + ', ' for v in values)}) = _r[2]")
+        for v in values:
+            body += [
+                f"if type({v}) is not int and {v}.denominator == 1:",
+                f"    {v} = {v}.numerator",
+            ]
+        knowns = ", ".join(f"{n!r}: {k}" for n, k in zip(self.knowns, params, strict=True))
+        solved = ", ".join(f"{n!r}: {v}" for n, v in zip(self._fast_order, values, strict=True))
+        body.append(f"return (_r[0], _r[1], {{{knowns}}}, {{{solved}}})")
+        return build("_solved", params, body, {"_fast": fast})
 
     def _outside(self, kvals: dict[str, Exact], vals: dict[str, Value], branch: int) -> Instance:
         """The unique solution misses a domain: REFUTED, naming the first domain missed."""
