@@ -154,6 +154,7 @@ class _Entry:
     meaning: _Entry | None = None
     traced: bool = False
     droppable: list[Slot] | None = None  # (on the view's entry: see _open_slots)
+    open_names: frozenset[str] | None = None  # (on the meaning's entry: see _open_slots)
     # The model's slots index the tokens the actions were handed (the same for every
     # derivation of a view); ``kept`` maps them to this derivation's tokens, so that a
     # new derivation of a known view places no slots of its own.
@@ -737,22 +738,22 @@ class Family:
 
     def _open_slots(self, entry: _Entry) -> list[Slot]:
         """Numbers the text states, chosen freely, that the answer depends on (the
-        same for every derivation of a view: worked out once, on the view's entry)."""
+        same for every derivation of a view, and by name for every view of a meaning:
+        worked out once per meaning, a sympy solve per number)."""
         entry = entry.view or entry
         if entry.droppable is None:
-            import sympy  # type: ignore[import-untyped, unused-ignore]
+            solved = entry.meaning or entry
+            if solved.open_names is None:
+                import sympy  # type: ignore[import-untyped, unused-ignore]
 
-            m = entry.model
-            if _piecewise(m, sympy):  # sympy.solve may never finish: look for an example
-                entry.droppable = [
-                    s for s in entry.numbers if s.name in m.free and _answers_differ(entry, s.name)
-                ]
-            else:
-                entry.droppable = [
-                    s
-                    for s in entry.numbers
-                    if s.name in m.free and _undetermined(m, {s.name}, sympy)
-                ]
+                m = solved.model
+                free = [s.name for s in solved.numbers if s.name in m.free]
+                if _piecewise(m, sympy):  # sympy.solve may never finish: look for an example
+                    open_ = [q for q in free if _answers_differ(solved, q)]
+                else:
+                    open_ = [q for q in free if _undetermined(m, {q}, sympy)]
+                solved.open_names = frozenset(open_)
+            entry.droppable = [s for s in entry.numbers if s.name in solved.open_names]
         return entry.droppable
 
     # -- checking ------------------------------------------------------------------------
