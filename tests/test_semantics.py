@@ -516,3 +516,14 @@ def test_a_quantity_name_used_twice_in_one_problem_is_an_error(second):
         again()
     with pytest.raises(InvalidArgument, match="quantity name 'answer' is used twice"):
         s.let("answer", x)
+
+
+def test_the_structure_caches_stay_bounded_and_keep_their_newest(monkeypatch):
+    import gramgen.family as fam_mod
+
+    monkeypatch.setattr(fam_mod, "_ENTRIES_KEPT", 8)
+    cache: dict[int, int] = {}
+    for k in range(30):
+        assert fam_mod._kept(cache, k, k * k) == k * k
+        assert len(cache) <= 8
+    assert list(cache)[-1] == 29 and 28 in cache  # the oldest went, the newest stayed
