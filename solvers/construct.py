@@ -265,11 +265,7 @@ class Sampler:
             if found is not None and found[0]:
                 # what the general path below makes of a verified fast path's instance
                 _, branch, kvals, vals = found
-                inst = Instance(kvals, vals, VERIFIED, branch)
-                knowns = dict(kvals)
-                self.stats.record(True)
-                problem = self.template.with_knowns(knowns) if self.template is not None else None
-                return Sample(drawn, knowns, dict(vals), inst, problem)
+                return self._accept(drawn, dict(kvals), Instance(kvals, vals, VERIFIED, branch))
             # a miss or no decision: the general path (which runs the fast path again)
         built = self.construct.exact_instance(args)
         values: Mapping[str, Value] = built.values
@@ -298,6 +294,9 @@ class Sampler:
                     return self._reject(
                         f"constructed {u}={fmt(full[u])} is not the problem's solution"
                     )
+        return self._accept(drawn, knowns, inst)
+
+    def _accept(self, drawn: dict[str, Exact], knowns: dict[str, Exact], inst: Instance) -> Sample:
         self.stats.record(True)
         problem = self.template.with_knowns(knowns) if self.template is not None else None
         return Sample(drawn, knowns, dict(inst.values), inst, problem)
