@@ -105,8 +105,9 @@ def _audit_rate(fam: object, levels: list[int], seed: int, count: int, audit: ob
             continue
         from gramgen.semantics import parse_number
 
-        knowns = {s.name: parse_number(d.tokens[entry.kept[s.index]][1]) for s in entry.numbers}
-        sk = entry.check_skeleton
+        view = entry.view
+        knowns = {s.name: parse_number(d.tokens[entry.kept[s.index]][1]) for s in view.numbers}
+        sk = view.check_skeleton
         problem = Problem(
             relations=tuple(r.text for r in sk.relations),
             knowns=knowns,

@@ -100,20 +100,23 @@ def level_starts(path: Path) -> list[str]:
 
 
 _ANSWER_NONE = "not enough information"
-# derivation paths (and views) per level whose entries are kept: families with many
-# phrasings meet new paths for millions of problems, and memory must stay flat
-_ENTRIES_KEPT = 20_000
+# derivation paths and views per level whose entries are kept: families with many
+# phrasings meet new paths for millions of problems, and memory must stay flat. A path's
+# entry is ~0.8 KB (at most ~50 MB a level); a view's holds its solved model and writer,
+# and views are far fewer (a few thousand in the bundled families).
+_PATHS_KEPT = 65_536
+_VIEWS_KEPT = 20_000
 
 _K = TypeVar("_K")
 _V = TypeVar("_V")
 
 
-def _kept(cache: dict[_K, _V], key: _K, value: _V) -> _V:
-    """``value``, put in ``cache`` under ``key``; a full cache (``_ENTRIES_KEPT``) first
+def _kept(cache: dict[_K, _V], key: _K, value: _V, bound: int) -> _V:
+    """``value``, put in ``cache`` under ``key``; a full cache (``bound`` entries) first
     lets its oldest quarter go (emptying it all would halve its hits where paths are
     many: on average it would be half full)."""
-    if len(cache) >= _ENTRIES_KEPT:
-        for old in list(itertools.islice(cache, _ENTRIES_KEPT // 4)):
+    if len(cache) >= bound:
+        for old in list(itertools.islice(cache, bound // 4)):
             del cache[old]
     cache[key] = value
     return value
@@ -170,29 +173,49 @@ class _Entry:
     traced: bool = False
     droppable: list[Slot] | None = None  # (on the view's entry: see _open_slots)
     open_names: frozenset[str] | None = None  # (on the meaning's entry: see _open_slots)
-    # The model's slots index the tokens the actions were handed (the same for every
-    # derivation of a view); ``kept`` maps them to this derivation's tokens, so that a
-    # new derivation of a known view places no slots of its own.
-    kept: Sequence[int] = ()
+    # the model's slots index the tokens the actions were handed (the same for every
+    # derivation of the view: see _Path.kept)
     numbers: list[Slot] = field(default_factory=list)
     others: list[Slot] = field(default_factory=list)  # in the order of the tokens
-    # the choices taken, one int each: level << 42 | symbol << 21 | choice (a set of ints
-    # is one object to the garbage collector; a set of tuples is one per choice)
-    choices: frozenset[int] = frozenset()
-    view: _Entry | None = None  # the entry of this derivation's view
-    verified: bool = False  # every choice it makes has had a full check
     styles: dict[str, str] = field(default_factory=dict)
-    # (on the view's entry) its steps and trace written from the numbers, compiled on
-    # first use; and whether they or the answer's unit need the problem's role words
+    # its steps and trace written from the numbers, compiled on first use; and whether
+    # they or the answer's unit need the problem's role words
     writer: Writer | None = None
     wants_words: bool = False
-    fill: Fill | None = None  # (on the view's entry) its filling of slots, planned
-    # tokens outside the slots whose text varies (e.g. "has" | "owns"), and the
-    # separators for each combination of their texts' first and last characters
-    # (spacing depends only on the edges; fill-ins are checked to be tokens of their
-    # terminals, so the slots' texts do not change it)
-    varying: tuple[int, ...] = ()
-    separators: dict[tuple[str, ...], list[str]] = field(default_factory=dict)
+    fill: Fill | None = None  # its filling of slots, planned on first use
+
+
+class _Path:
+    """One derivation path: its view's entry (shared by every path the actions see
+    alike) and what differs per path. Slim (slots, no dict): a family with many
+    phrasings keeps tens of thousands per level."""
+
+    __slots__ = ("choices", "edges", "error", "kept", "more", "seps", "varying", "verified", "view")
+
+    def __init__(
+        self, view: _Entry, kept: Sequence[int], choices: frozenset[int], verified: bool,
+        varying: tuple[int, ...],
+    ) -> None:  # fmt: skip
+        self.view = view
+        # ``kept[i]``: the index among the derivation's tokens of the i-th token handed
+        # to the actions (the view's slots index those), so a new path of a known view
+        # places no slots of its own
+        self.kept = kept
+        # the choices taken, one int each: level << 42 | symbol << 21 | choice (a set of
+        # ints is one object to the garbage collector; a set of tuples is one per choice)
+        self.choices = choices
+        self.verified = verified  # every choice it makes has had a full check
+        self.error = view.error  # (or its construction collapsed on this path)
+        # tokens outside the slots whose text varies (e.g. "has" | "owns"), and the
+        # separators for each combination of their texts' first and last characters
+        # (spacing depends only on the edges; fill-ins are checked to be tokens of
+        # their terminals, so the slots' texts do not change it): the first combination
+        # met and its separators here (most paths have no varying token, so only one),
+        # any others in ``more``
+        self.varying = varying
+        self.edges: tuple[str, ...] | None = None
+        self.seps: list[str] = []
+        self.more: dict[tuple[str, ...], list[str]] | None = None
 
 
 def _clone(obj: _T) -> _T:
@@ -208,12 +231,12 @@ class _Level:
     name: str
     number: int
     sampler: Sampler
-    entries: dict[tuple[int, ...], _Entry] = field(default_factory=dict)  # by path
+    entries: dict[tuple[int, ...], _Path] = field(default_factory=dict)  # by path
     # by what the actions see (trees.view): their model, solved, with slots in the
     # order of the tokens handed to them
     views: dict[tuple[int, ...], _Entry] = field(default_factory=dict)
     tables: Views | None = None  # for trees.view: token types told apart by what the actions do
-    # every choice a derivation can make (as _Entry.choices; None: unbounded), and whether
+    # every choice a derivation can make (as _Path.choices; None: unbounded), and whether
     # all have had a full check: then a new derivation has nothing left to check
     universe: frozenset[int] | None = None
     complete: bool = False
@@ -294,7 +317,7 @@ class Family:
                 raise InvalidArgument(f"person {name!r}: pronoun set must be he, she or they")
         self._lexes: dict[tuple[int, str], bool] = {}
         self._solved: dict[tuple[Any, ...], _Entry] = {}
-        self._verified: set[int] = set()  # the choices (as _Entry.choices) of checked problems
+        self._verified: set[int] = set()  # the choices (as _Path.choices) of checked problems
         self._parser: DerivationParser | None = None
         self.stats = FamilyStats()
         self.relpath = _relative(self.path)
@@ -355,7 +378,7 @@ class Family:
         lv = self._level(level)
         return self._transform(level, derivation, lv).model
 
-    def _entry(self, lv: _Level, d: Derivation) -> _Entry:
+    def _entry(self, lv: _Level, d: Derivation) -> _Path:
         key = tuple(d.path)
         entry = lv.entries.get(key)
         if entry is None:
@@ -368,8 +391,8 @@ class Family:
             shape, kept, choices = view(lv.sampler, d, lv.tables, record=not lv.complete)
             base = lv.views.get(shape)
             if base is None:
-                base = _kept(lv.views, shape, self._base(lv, d, kept))
-            entry = _kept(lv.entries, key, self._instance(lv, base, d, kept, choices))
+                base = _kept(lv.views, shape, self._base(lv, d, kept), _VIEWS_KEPT)
+            entry = _kept(lv.entries, key, self._path(lv, base, d, kept, choices), _PATHS_KEPT)
         return entry
 
     def _token_keys(self, lv: _Level) -> dict[int, Any]:
@@ -438,32 +461,27 @@ class Family:
             entry.trace_lines, entry.trace_kind = solved.trace_lines, solved.trace_kind
         return entry
 
-    def _instance(
+    def _path(
         self,
         lv: _Level,
-        base: _Entry,
+        view: _Entry,
         d: Derivation,
         kept: Sequence[int],
         choices: Iterable[tuple[int, int]],
-    ) -> _Entry:
-        """``base`` for the derivation ``d``, whose tokens ``kept`` were handed to the
-        actions."""
-        entry = _clone(base)
-        entry.view = base
-        entry.kept = kept
-        entry.separators = {}
-        entry.verified = lv.complete
+    ) -> _Path:
+        """The entry of derivation ``d`` of ``view``, whose tokens ``kept`` were handed
+        to the actions."""
         lvl = lv.number << 42
-        entry.choices = frozenset([lvl | (sym << 21) | c for sym, c in choices])
-        at = {kept[s.index] for s in base.model.slots}
+        at = {kept[s.index] for s in view.model.slots}
         const = lv.sampler.engine.term_const
-        entry.varying = tuple(
+        varying = tuple(
             [i for i, (sym, _) in enumerate(d.tokens) if const[sym] is None and i not in at]
         )
-        return entry
+        made = frozenset([lvl | (sym << 21) | c for sym, c in choices])
+        return _Path(view, kept, made, lv.complete, varying)
 
     @staticmethod
-    def _placed(entry: _Entry, slots: Iterable[Slot]) -> list[Slot]:
+    def _placed(entry: _Path, slots: Iterable[Slot]) -> list[Slot]:
         """``slots`` of ``entry``'s view on its derivation's tokens."""
         kept = entry.kept
         return [s.at(kept[s.index]) for s in slots]
@@ -564,11 +582,12 @@ class Family:
         rng = random.Random(s)
         d = lv.sampler.derive(RandomChooser(lv.sampler.engine, rng))
         entry = self._entry(lv, d)
+        view = entry.view
         self.stats.items += 1
         if entry.error is not None:
             raise self._rejected(f"structure {d.path} cannot be solved: {entry.error}")
         try:
-            chosen = entry.construct.sample(rng)
+            chosen = view.construct.sample(rng)
         except GramgenError as err:  # acceptance collapsed: this structure cannot be filled
             entry.error = str(err)
             raise self._rejected(f"structure {d.path} cannot be filled: {err}") from None
@@ -599,16 +618,10 @@ class Family:
         if unsolvable:
             return self._unsolvable(lv, entry, d, tokens, record, rng)
         edges = tuple([tokens[i][1][:1] + tokens[i][1][-1:] for i in entry.varying])
-        seps = entry.separators.get(edges)
-        if seps is None:
-            # the unfilled tokens: a slot's stand-in text is the same for every problem,
-            # so the renderer's verdicts on pairs of tokens are found in its cache
-            seps = entry.separators[edges] = lv.sampler.renderer.separators(d.tokens)
-            self.stats.templates += 1
+        seps = entry.seps if edges == entry.edges else self._separators(lv, entry, edges, d)
         record["question"] = "".join([sp + t for sp, (_, t) in zip(seps, tokens, strict=True)])
         answer = values["answer"]
         record.update(_answer_fields(answer, self.actions.answer_style))
-        view = entry.view or entry
         writer = view.writer or self._writer(view)
         words = _role_words(entry, tokens) if view.wants_words else {}
         record["answer_text"] = self._answer_text(answer, words)
@@ -617,7 +630,7 @@ class Family:
             choices = entry.choices
             if verify == "full" or not choices <= self._verified:
                 self.stats.full_checks += 1
-                solved = entry.meaning or entry
+                solved = view.meaning or view
                 problems = self.check(record, sympy_trace=verify == "full" or not solved.traced)
                 if problems:
                     raise self._rejected(f"failed its check: {'; '.join(problems)}")
@@ -628,20 +641,37 @@ class Family:
             entry.verified = True
         return record
 
+    def _separators(
+        self, lv: _Level, entry: _Path, edges: tuple[str, ...], d: Derivation
+    ) -> list[str]:
+        """The separators of ``entry``'s tokens whose varying ones have ``edges``."""
+        seps = entry.more.get(edges) if entry.more else None
+        if seps is None:
+            # the unfilled tokens: a slot's stand-in text is the same for every problem,
+            # so the renderer's verdicts on pairs of tokens are found in its cache
+            seps = lv.sampler.renderer.separators(d.tokens)
+            self.stats.templates += 1
+            if entry.edges is None:
+                entry.edges, entry.seps = edges, seps
+            else:
+                entry.more = entry.more or {}
+                entry.more[edges] = seps
+        return seps
+
     def _rejected(self, reason: str) -> Rejected:
         self.stats.rejected[reason_shape(reason)] += 1
         return Rejected(reason)
 
     def _fill(
         self,
-        entry: _Entry,
+        entry: _Path,
         tokens: Sequence[tuple[int, str]],
         values: Mapping[str, Any],
         rng: random.Random,
     ) -> list[tuple[int, str]]:
         """``tokens`` with ``entry``'s slots filled: numbers from ``values``, roles
         bound by drawing from ``rng``."""
-        view = entry.view or entry
+        view = entry.view
         out = list(tokens)
         (view.fill or self._filler(view))(out, entry.kept, values, rng)
         return out
@@ -711,14 +741,14 @@ class Family:
     def _unsolvable(
         self,
         lv: _Level,
-        entry: _Entry,
+        entry: _Path,
         d: Derivation,
         tokens: list[tuple[int, str]],
         record: dict[str, Any],
         rng: random.Random,
     ) -> dict[str, Any]:
         """The problem with one number the answer needs replaced by a vague phrase."""
-        open_slots = self._placed(entry, self._open_slots(entry))
+        open_slots = self._placed(entry, self._open_slots(entry.view))
         if not open_slots:
             raise self._rejected(
                 f"structure {d.path} has no number whose loss leaves the answer open"
@@ -740,7 +770,7 @@ class Family:
             question="".join(pieces), answer="", answer_type="none", answer_value=None,
             answer_text=_ANSWER_NONE, solvable=False, steps=[], trace="",
         )  # fmt: skip
-        lo, hi, step = entry.model.free[slot.name]
+        lo, hi, step = entry.view.model.free[slot.name]
         record["provenance"]["vague"] = [start, start + len(vague)]
         record["provenance"]["vague_number"] = {
             "style": slot.style, "range": [_fmt(lo), _fmt(hi), _fmt(step)]
@@ -748,10 +778,9 @@ class Family:
         return record
 
     def _open_slots(self, entry: _Entry) -> list[Slot]:
-        """Numbers the text states, chosen freely, that the answer depends on (the
-        same for every derivation of a view, and by name for every view of a meaning:
-        worked out once per meaning, a sympy solve per number)."""
-        entry = entry.view or entry
+        """Numbers the text states, chosen freely, that the answer depends on, of view
+        ``entry`` (the same for every derivation of a view, and by name for every view
+        of a meaning: worked out once per meaning, a sympy solve per number)."""
         if entry.droppable is None:
             solved = entry.meaning or entry
             if solved.open_names is None:
@@ -814,8 +843,9 @@ class Family:
         except ParseFailed as err:
             return [f"the question does not parse with {self.relpath}: {err}"]
         entry = self._entry(lv, d)
-        placed = _clone(entry.model)
-        placed.slots = self._placed(entry, entry.model.slots)
+        view = entry.view
+        placed = _clone(view.model)
+        placed.slots = self._placed(entry, view.model.slots)
         if self.model(level, d) != placed:  # the actions, run on this very parse
             return [
                 "the actions build a different model for this phrasing than for another "
@@ -825,7 +855,7 @@ class Family:
             return [f"the question's structure cannot be solved: {entry.error}"]
         problems: list[str] = []
         knowns: dict[str, Fraction] = {}
-        for slot in entry.numbers:
+        for slot in view.numbers:
             text = d.tokens[entry.kept[slot.index]][1]
             try:
                 knowns[slot.name] = parse_number(text)
@@ -833,7 +863,7 @@ class Family:
                 problems.append(f"number {text!r}: {err}")
         if problems:
             return problems
-        inst = entry.check_skeleton.instantiate(knowns)
+        inst = view.check_skeleton.instantiate(knowns)
         if not inst.check.ok:
             return [f"the question's numbers do not give a verified answer: {inst.check}"]
         got = Fraction(inst.values["answer"])
@@ -848,7 +878,7 @@ class Family:
         problems += _agreement(entry, d.tokens, knowns, self.people)
         trace = str(record.get("trace", ""))
         try:
-            if entry.trace_kind == "python":
+            if view.trace_kind == "python":
                 ran = run_trace(trace)["answer"]
             elif sympy_trace:
                 ran = run_sympy_trace(trace)
@@ -904,9 +934,9 @@ class Family:
             entry = self._entry(lv, d)
             if entry.error is not None:
                 continue
-            at = entry.kept
-            knowns = {s.name: parse_number(d.tokens[at[s.index]][1]) for s in entry.numbers}
-            inst = entry.check_skeleton.instantiate(knowns)
+            at, view = entry.kept, entry.view
+            knowns = {s.name: parse_number(d.tokens[at[s.index]][1]) for s in view.numbers}
+            inst = view.check_skeleton.instantiate(knowns)
             if inst.check.ok:
                 answers.setdefault(Fraction(inst.values["answer"]), text)
             if len(answers) >= 2:
@@ -1124,11 +1154,11 @@ def _vague_words(style: str, prev: str, prev2: str, nxt: str, after: Sequence[st
     return "some"
 
 
-def _role_words(entry: _Entry, tokens: Sequence[tuple[int, str]]) -> dict[str, tuple[str, str]]:
+def _role_words(entry: _Path, tokens: Sequence[tuple[int, str]]) -> dict[str, tuple[str, str]]:
     """role -> (singular, plural) words as the problem wrote them."""
     out: dict[str, tuple[str, str]] = {}
     kept = entry.kept
-    for s in entry.others:
+    for s in entry.view.others:
         text = tokens[kept[s.index]][1]
         if s.kind == "name":
             out.setdefault(s.role, (text, text))
@@ -1142,7 +1172,7 @@ def _role_words(entry: _Entry, tokens: Sequence[tuple[int, str]]) -> dict[str, t
 
 
 def _agreement(
-    entry: _Entry,
+    entry: _Path,
     tokens: Sequence[tuple[int, str]],
     knowns: Mapping[str, Fraction],
     people: Sequence[tuple[str, str]],
@@ -1151,12 +1181,12 @@ def _agreement(
     problems: list[str] = []
     names: dict[str, str] = {}
     pron_of = dict(people)
-    kept = entry.kept
-    for s in entry.others:
+    kept, others = entry.kept, entry.view.others
+    for s in others:
         text = tokens[kept[s.index]][1]
         if s.kind == "name" and names.setdefault(s.role, text) != text:
             problems.append(f"role {s.role!r} is both {names[s.role]} and {text}")
-    for s in entry.others:
+    for s in others:
         text = tokens[kept[s.index]][1].lower()
         name = names.get(s.role)
         pset = pron_of.get(name or "")

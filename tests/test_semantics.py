@@ -518,12 +518,38 @@ def test_a_quantity_name_used_twice_in_one_problem_is_an_error(second):
         s.let("answer", x)
 
 
-def test_the_structure_caches_stay_bounded_and_keep_their_newest(monkeypatch):
+def test_the_structure_caches_stay_bounded_and_keep_their_newest():
     import gramgen.family as fam_mod
 
-    monkeypatch.setattr(fam_mod, "_ENTRIES_KEPT", 8)
     cache: dict[int, int] = {}
     for k in range(30):
-        assert fam_mod._kept(cache, k, k * k) == k * k
+        assert fam_mod._kept(cache, k, k * k, 8) == k * k
         assert len(cache) <= 8
     assert list(cache)[-1] == 29 and 28 in cache  # the oldest went, the newest stayed
+
+
+def test_a_family_past_its_cache_bounds_makes_the_same_problems(monkeypatch):
+    """Paths and views let go when their caches fill are made again as they were:
+    a long run's output does not depend on what it still has cached."""
+    import gramgen.family as fam_mod
+
+    path = load_family("think_of_number").path
+
+    def run() -> tuple[list[str], Family]:
+        fam = Family(path)
+        out = []
+        for k in range(120):
+            try:
+                out.append(json.dumps(fam.item(k, seed=3, level=1 + k % 2), sort_keys=True))
+            except Rejected as err:
+                out.append(str(err))
+        return out, fam
+
+    roomy, _ = run()
+    monkeypatch.setattr(fam_mod, "_PATHS_KEPT", 12)
+    monkeypatch.setattr(fam_mod, "_VIEWS_KEPT", 8)
+    tight, fam = run()
+    assert tight == roomy
+    for level in (1, 2):
+        lv = fam._level(level)
+        assert 0 < len(lv.entries) <= 12 and 0 < len(lv.views) <= 8
