@@ -35,6 +35,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from .errors import GramgenError, InvalidArgument
+from .parquet import AsItGoes, parquet_path, to_parquet
+from .parquet import schema as parquet_schema
 
 __all__ = [
     "GenerateOptions",
@@ -574,7 +576,7 @@ def generate(
     t0 = time.perf_counter()
     streams = _streams(opts)
     if opts.fmt == "parquet":
-        _parquet_schema()  # pyarrow is there (and loaded before workers start)
+        parquet_schema()  # pyarrow is there (and loaded before workers start)
     out = Path(out_dir)
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -601,7 +603,11 @@ def generate(
     writer = _Writer(out, shard, splits)
     writer.open(state.offsets)
     # the Parquet files are made as the run goes, unless it resumes (then at the end)
-    parquet = _ParquetAsItGoes(writer, splits) if opts.fmt == "parquet" and not resumed else None
+    parquet = (
+        AsItGoes({s: writer.partial(s) for s in splits})
+        if opts.fmt == "parquet" and not resumed
+        else None
+    )
     ex = executor or make_executor("process", workers)
     if isinstance(ex, _Pinned):  # each worker running one chunk and with one queued
         feed = _Feed(streams, opts, list(ex.pools), 2)
@@ -909,7 +915,7 @@ def _run_stream(
     dedup: _Dedup,
     checkpoints: _Checkpoints,
     bar: Any,
-    parquet: _ParquetAsItGoes | None = None,
+    parquet: AsItGoes | None = None,
 ) -> None:
     """Consume the stream's candidates in order until its quota is met (the records
     written go to ``parquet`` too, if given)."""
@@ -1002,7 +1008,7 @@ class _Checkpoints:
 
 
 def _finish(
-    writer: _Writer, opts: GenerateOptions, splits: list[str], parquet: _ParquetAsItGoes | None
+    writer: _Writer, opts: GenerateOptions, splits: list[str], parquet: AsItGoes | None
 ) -> list[Path]:
     """Rename the partial files (converting to Parquet if asked, unless ``parquet``
     has made the Parquet files already)."""
@@ -1011,206 +1017,15 @@ def _finish(
     for name in (*splits, "audit"):
         part = writer.partial(name)
         if name != "audit" and opts.fmt == "parquet":
-            final = _parquet_path(part)
+            final = parquet_path(part)
             if not made:
-                _to_parquet(part, final)
+                to_parquet(part, final)
             part.unlink()
         else:
             final = part.with_name(part.name.removesuffix(".partial"))
             part.replace(final)
         files.append(final)
     return files
-
-
-PARQUET_ROWS = 65536
-_PARQUET_BLOCK = 1 << 22  # bytes of JSON lines read into Arrow at a time
-_PARQUET_BEHIND = 8  # blocks waiting to be read into Arrow, at most
-
-
-def _parquet_path(part: Path) -> Path:
-    """The Parquet file made from the partial JSON lines file ``part``."""
-    return part.with_name(part.name.removesuffix(".jsonl.partial") + ".parquet")
-
-
-@functools.cache
-def _parquet_schema() -> Any:
-    """The Parquet files' schema (the fields a record may lack are null)."""
-    try:
-        import pyarrow as pa  # type: ignore[import-untyped, unused-ignore]
-    except ImportError:
-        raise InvalidArgument(
-            "Parquet output needs pyarrow: pip install 'gramgen[parquet]'"
-        ) from None
-
-    return pa.schema([
-        ("id", pa.string()), ("question", pa.string()), ("answer", pa.string()),
-        ("answer_type", pa.string()), ("answer_value", pa.float64()),
-        ("answer_text", pa.string()), ("solvable", pa.bool_()),
-        ("steps", pa.list_(pa.string())), ("trace", pa.string()), ("family", pa.string()),
-        ("topic", pa.string()), ("difficulty", pa.int32()), ("split", pa.string()),
-        ("provenance", pa.struct([
-            ("grammar", pa.string()), ("grammar_sha256", pa.string()),
-            ("path", pa.list_(pa.int32())), ("seed", pa.string()), ("index", pa.int64()),
-            ("gramgen", pa.string()), ("run_seed", pa.int64()),
-            ("vague", pa.list_(pa.int32())),
-            ("vague_number", pa.struct([("style", pa.string()), ("range", pa.list_(pa.string()))])),
-        ])),
-    ])  # fmt: skip
-
-
-def _json_reader(src: Any, *, threads: bool, block: int | None = None) -> Any:
-    """Arrow's own JSON reader on ``src`` (a path or a file of JSON lines) with the
-    Parquet schema: batches of the records' fields (any others ignored), one per
-    ``block`` bytes (``_PARQUET_BLOCK``; up to the last line ending within them)."""
-    import pyarrow.json as pj  # type: ignore[import-untyped, unused-ignore]
-
-    parse = pj.ParseOptions(explicit_schema=_parquet_schema(), unexpected_field_behavior="ignore")
-    read = pj.ReadOptions(block_size=block or _PARQUET_BLOCK, use_threads=threads)
-    return pj.open_json(src, parse_options=parse, read_options=read)
-
-
-class _ParquetFile:
-    """A Parquet file written in row groups of ``PARQUET_ROWS`` rows (the last one
-    fewer; an empty file has one, empty) from the batches given, under a temporary
-    name, renamed by :meth:`close`. (The bytes depend on where the batches begin and
-    end, not only on the rows.)"""
-
-    def __init__(self, dst: Path) -> None:
-        import pyarrow.parquet as pq  # type: ignore[import-untyped, unused-ignore]
-
-        self.dst = dst
-        self.tmp = dst.with_name(dst.name + ".tmp")
-        self.schema = _parquet_schema()
-        self.out = pq.ParquetWriter(self.tmp, self.schema, compression="zstd")
-        self.pending: list[Any] = []  # batches not written yet
-        self.rows = 0  # in them
-        self.written = False
-
-    def add(self, batch: Any) -> None:
-        import pyarrow as pa  # type: ignore[import-untyped, unused-ignore]
-
-        self.pending.append(batch)
-        self.rows += batch.num_rows
-        while self.rows >= PARQUET_ROWS:
-            table = pa.Table.from_batches(self.pending, schema=self.schema)
-            self._write(table.slice(0, PARQUET_ROWS))
-            rest = table.slice(PARQUET_ROWS)
-            self.pending, self.rows = rest.to_batches(), rest.num_rows
-
-    def _write(self, table: Any) -> None:
-        self.out.write_table(table)
-        self.written = True
-
-    def close(self) -> None:
-        """Write what is pending and rename the file to ``dst``."""
-        import pyarrow as pa  # type: ignore[import-untyped, unused-ignore]
-
-        if self.rows or not self.written:
-            self._write(pa.Table.from_batches(self.pending, schema=self.schema))
-        self.out.close()
-        self.tmp.replace(self.dst)
-
-    def discard(self) -> None:
-        with contextlib.suppress(Exception):  # (a write failed: nothing to keep)
-            self.out.close()
-        self.tmp.unlink(missing_ok=True)
-
-
-def _to_parquet(src: Path, dst: Path) -> None:
-    """The Parquet file of the JSON lines file ``src``."""
-    # (Arrow's JSON reader with the schema: three times less CPU than parsing each
-    # line in Python; threads, as nothing else runs now)
-    empty = src.stat().st_size == 0  # (Arrow refuses an empty stream)
-    out = _ParquetFile(dst)
-    try:
-        for batch in [] if empty else _json_reader(src, threads=True):
-            out.add(batch)
-    except BaseException:
-        out.discard()
-        raise
-    out.close()
-
-
-class _ParquetAsItGoes:
-    """The run's Parquet files, made as it goes: the lines written to a split's JSON
-    lines file are read into Arrow a block at a time and written in row groups as
-    they fill, by a thread of their own (Arrow lets go of the interpreter meanwhile).
-    Made at the end (:func:`_to_parquet`), they held the end of the run back by
-    seconds per 100,000 records. The blocks are the ones Arrow's reader of the whole
-    file makes (up to the last line that ends within each ``_PARQUET_BLOCK`` bytes of
-    the file), so the batches, and so the files, are the same to the byte. A resumed
-    run has its Parquet files made at the end (this has not seen its first lines);
-    so has one whose lines Arrow did not take here (the error is raised there)."""
-
-    def __init__(self, writer: _Writer, splits: Sequence[str]) -> None:
-        from concurrent.futures import ThreadPoolExecutor
-
-        self.pool = ThreadPoolExecutor(1, thread_name_prefix="gramgen-parquet")
-        self.files = {s: _ParquetFile(_parquet_path(writer.partial(s))) for s in splits}
-        self.lines: dict[str, list[bytes]] = {s: [] for s in splits}  # the block so far
-        self.end = dict.fromkeys(splits, 0)  # where its last line ends in the file
-        self.mark = dict.fromkeys(splits, _PARQUET_BLOCK)  # where the block is cut before
-        self.sent: list[Future[None]] = []  # blocks not known to be done
-        self.ok = True
-
-    def add(self, names: Sequence[str], lines: Sequence[bytes]) -> None:
-        """The lines ``writer.write(names, lines)`` has written."""
-        files = dict.fromkeys(names)
-        for name in files:
-            if name not in self.lines:  # the audit file
-                continue
-            mine = lines if len(files) == 1 else [
-                ln for n, ln in zip(names, lines, strict=True) if n == name]  # fmt: skip
-            block, end, mark = self.lines[name], self.end[name], self.mark[name]
-            for line in mine:
-                end += len(line)
-                while end > mark:  # the line ends past the mark: the block ends before it
-                    if not block:  # a line longer than a block: Arrow's reader refuses it
-                        self.ok = False
-                        return
-                    self._send(name, block)
-                    block, mark = [], mark + _PARQUET_BLOCK
-                block.append(line)
-            self.lines[name], self.end[name], self.mark[name] = block, end, mark
-
-    def _send(self, name: str, block: list[bytes]) -> None:
-        self.sent = [fut for fut in self.sent if not fut.done()]
-        while len(self.sent) >= _PARQUET_BEHIND:  # (never, unless the thread falls behind)
-            self.sent.pop(0).result()
-        self.sent.append(self.pool.submit(self._convert, name, block))
-
-    def _convert(self, name: str, block: list[bytes]) -> None:
-        """(In the pool's thread.) Read ``block`` into one batch and add it."""
-        import io
-
-        if not self.ok:
-            return
-        data = b"".join(block)
-        try:
-            for batch in _json_reader(io.BytesIO(data), threads=False, block=len(data) + 1):
-                self.files[name].add(batch)
-        except Exception:  # made from the JSON lines file at the end, raising it there
-            self.ok = False
-
-    def close(self) -> bool:
-        """Finish the files; whether they are made (else they are to be made from the
-        JSON lines files)."""
-        for name, block in self.lines.items():
-            if block and self.ok:
-                self._send(name, block)
-        self.pool.shutdown()
-        if not self.ok:
-            self.discard()
-            return False
-        for f in self.files.values():
-            f.close()
-        return True
-
-    def discard(self) -> None:
-        self.ok = False
-        self.pool.shutdown(cancel_futures=True)
-        for f in self.files.values():
-            f.discard()
 
 
 def _review(out: Path, files: list[Path], n: int, seed: int) -> Path:

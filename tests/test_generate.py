@@ -13,6 +13,7 @@ import pytest
 from conftest import Interrupting
 
 import gramgen.generate as gen
+from gramgen import parquet
 from gramgen.cli import main
 from gramgen.datasets import check_file, contamination, grade_record, overlap, worksheet
 from gramgen.errors import GramgenError, InvalidArgument
@@ -173,23 +174,23 @@ def test_parquet_files_are_the_same_however_they_are_made(
     pq = pytest.importorskip("pyarrow.parquet")
     opts = GenerateOptions([FAM], per_level=40, seed=3, unsolvable=0.1, test_fraction=0.3,
                            fmt="parquet")  # fmt: skip
-    monkeypatch.setattr(gen, "PARQUET_ROWS", 7)  # row groups across blocks and streams
-    monkeypatch.setattr(gen, "_PARQUET_BLOCK", 5000)  # blocks of a few lines
+    monkeypatch.setattr(parquet, "ROWS", 7)  # row groups across blocks and streams
+    monkeypatch.setattr(parquet, "BLOCK", 5000)  # blocks of a few lines
     monkeypatch.setattr(gen, "CHUNK", 16)
     batches: list[tuple[str, int]] = []  # (file, rows) of each batch read from the lines
-    add = gen._ParquetFile.add
+    add = parquet.ParquetFile.add
 
-    def adding(self: gen._ParquetFile, batch: Any) -> None:
+    def adding(self: parquet.ParquetFile, batch: Any) -> None:
         batches.append((self.dst.name, batch.num_rows))
         add(self, batch)
 
-    monkeypatch.setattr(gen._ParquetFile, "add", adding)
+    monkeypatch.setattr(parquet.ParquetFile, "add", adding)
     generate(tmp_path / "w1", opts, workers=1)  # made as it goes
     made = list(batches)
     batches.clear()
     (tmp_path / "whole").mkdir()
     for f in run.glob("t*.jsonl"):  # the same lines (the run in JSON lines), read whole
-        gen._to_parquet(f, tmp_path / "whole" / f.name.replace(".jsonl", ".parquet"))
+        parquet.to_parquet(f, tmp_path / "whole" / f.name.replace(".jsonl", ".parquet"))
     files = {n for n, _ in made}
     assert len(files) == 2
     for name in files:  # (a file's batches in order; the two files' interleave)
@@ -198,7 +199,7 @@ def test_parquet_files_are_the_same_however_they_are_made(
     with pytest.raises(GramgenError, match="--resume"):
         generate(tmp_path / "resumed", opts, executor=Interrupting(after=4))
     generate(tmp_path / "resumed", opts, workers=1, resume=True)
-    reader = gen._json_reader
+    reader = parquet.json_reader
     calls = iter(range(1000))
 
     def failing(src: object, *, threads: bool, block: int | None = None) -> object:
@@ -206,7 +207,7 @@ def test_parquet_files_are_the_same_however_they_are_made(
             raise ValueError("not taken")
         return reader(src, threads=threads, block=block)
 
-    monkeypatch.setattr(gen, "_json_reader", failing)  # a block not taken: made at the end
+    monkeypatch.setattr(parquet, "json_reader", failing)  # a block not taken: made at the end
     generate(tmp_path / "fallback", opts, workers=1)
     for split in ("train", "test"):
         name = f"{split}-00000-of-00001.parquet"
