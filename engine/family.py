@@ -43,7 +43,7 @@ from lark.exceptions import VisitError
 from lark.visitors import Discard
 
 from ._inflect import engine as _inflect
-from .derive import Derivation, RandomChooser, item_seed
+from .derive import Derivation, RandomChooser, below, item_seed
 from .english import is_plural, is_singular
 from .english import plural as _plural
 from .english import singular as _singular
@@ -760,7 +760,7 @@ class Family:
             raise self._rejected(
                 f"structure {d.path} has no number the answer needs that can be worded vaguely"
             )
-        slot = worded[rng.randrange(len(worded))]
+        slot = worded[below(rng)(len(worded))]
         vague = str(phrases[slot.index])
         seps = lv.sampler.renderer.separators(tokens)
         pieces = [sp + t for sp, (_, t) in zip(seps, tokens, strict=True)]

@@ -24,6 +24,7 @@ import random
 from collections.abc import Callable, Mapping, MutableSequence, Sequence
 from typing import Any
 
+from .derive import below
 from .english import article, plural, verb_forms
 from .errors import SemanticError
 from .semantics import PRONOUNS, Slot, format_number
@@ -107,7 +108,7 @@ def plan_fill(
             out[i] = (s, t if lexes.get((s, t)) else checked(s, t))
         if not ops:
             return
-        rb = rng.randrange
+        rb = below(rng)
         bound_people: list[tuple[str, str]] = []
         bound_words: list[str] = []
         for k, what, r, draw, arg in ops:

@@ -34,6 +34,7 @@ from typing import Any
 
 import sympy  # type: ignore[import-untyped, unused-ignore]
 
+from gramgen.derive import below  # type: ignore[import-not-found, unused-ignore]
 from gramgen.errors import (  # type: ignore[import-not-found, unused-ignore]
     GramgenError,
     InvalidArgument,
@@ -251,7 +252,7 @@ class Sampler:
         """One try: a verified Sample, or None (the reason is counted in ``stats``)."""
         if not isinstance(rng, random.Random):
             raise InvalidArgument(f"rng must be a random.Random instance, got {rng!r}")
-        drawn = self._draw_free(rng.randrange)
+        drawn = self._draw_free(rng.getrandbits)
         if isinstance(drawn, str):
             return self._reject(drawn)
         return self._complete(rng, drawn)
@@ -273,7 +274,7 @@ class Sampler:
             options = [c.values for c in built.candidates if c.check.ok]
             if not options:
                 return self._reject(built.check.reason or str(built.check))
-            values = options[rng.randrange(len(options))]
+            values = options[below(rng)(len(options))]
         if self._same and values is built.values:
             # the construction drew exactly the problem's knowns, and its verified
             # instance solved the problem's own relations for its unknowns within

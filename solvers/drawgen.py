@@ -13,14 +13,15 @@ and denominators (``Fraction`` objects cost more than everything else a draw
 does). What does not depend on a draw is worked out once, when the sampler is
 built, with the same code run then: coefficients in no draw, the bounds they put
 on ``k``, their residue class (until a constraint with varying coefficients may
-change it), a fixed ``alpha`` and, when nothing varies, the range ``randrange``
-draws from. Only the rest is computed per call, and coefficients two dependents
+change it), a fixed ``alpha`` and, when nothing varies, the range ``k`` is
+drawn from. Only the rest is computed per call, and coefficients two dependents
 share (``final = after3``) only once.
 
-The function takes ``rng.randrange`` and returns the drawn values by name in draw
+The function takes ``rng.getrandbits`` and returns the drawn values by name in draw
 order, or the reason the draw fails. Constraints are taken in their order, so the
-reason is the first failure met, and ``randrange`` is called once per free
-quantity with the size of its admissible range.
+reason is the first failure met. Each ``k`` is drawn uniformly from its admissible
+range as ``gramgen.derive.below`` draws (as ``rng.randrange(count)`` would), the
+loop inlined: a call of ``randrange`` cost more than the rest of a simple draw.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from .model import Domain
 __all__ = ["Constraint", "DrawFunction", "Free", "build_draw", "crt", "residue"]
 
 DrawFunction = Callable[[Callable[[int], int]], dict[str, Exact] | str]
-"""``draw(rng.randrange)``: the drawn values by name, or why no value could be drawn."""
+"""``draw(rng.getrandbits)``: the drawn values by name, or why no value could be drawn."""
 
 Bound = tuple[tuple[int, int], bool, bool]
 """((numerator, denominator) of a bound, is_lower, strict) of a dependent's domain."""
@@ -147,7 +148,7 @@ def build_draw(drawn: Sequence[Free], em: Emitter, local: Mapping[str, str]) -> 
     else:
         items = "".join(f"{f.name!r}: {local[f.name]}, " for f in drawn)
         writer.lines.append(f"return {{{items}}}")
-    fn: DrawFunction = build("_draw", ["randrange"], writer.lines, em.consts, _HELPERS)
+    fn: DrawFunction = build("_draw", ["getrandbits"], writer.lines, em.consts, _HELPERS)
     return fn
 
 
@@ -353,7 +354,16 @@ class _Writer:
             self.lines += [f"first = {first}", f"count = {count}"]
             first, count = "first", "count"
             self.lines += ["if count <= 0:", f"    return {_inadmissible(f)!r}"]
-        k = f"{first} + {'' if m == 1 else f'{m} * '}randrange({count})"
+        # a uniform whole below count (> 0 here), as gramgen.derive.below draws it
+        bits = count.bit_length() if isinstance(count, int) else "bits"
+        if bits == "bits":
+            self.lines.append(f"bits = {count}.bit_length()")
+        self.lines += [
+            f"u = getrandbits({bits})",
+            f"while u >= {count}:",
+            f"    u = getrandbits({bits})",
+        ]
+        k = f"{first} + {'' if m == 1 else f'{m} * '}u"
         step = f.step
         if type(step) is int:
             self.lines.append(f"{var} = {k}" if step == 1 else f"{var} = {step} * ({k})")

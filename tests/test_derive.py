@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import os
+import random
 import subprocess
 import sys
 from collections import Counter
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from gramgen import Grammar, InvalidArgument, Sampler, item_seed
+from gramgen.derive import below
 from gramgen.grammar import Kind
 
 DEEP = 'start: "(" start ")" | "x"\n'
@@ -140,3 +144,18 @@ def test_unproductive_start_is_reported_with_its_location() -> None:
         Sampler(g)
     assert err.value.rule == "start"
     assert err.value.line == 1
+
+
+@given(st.integers(0, 2**32), st.lists(st.integers(1, 2**70), min_size=1, max_size=20))
+def test_below_draws_what_randrange_draws(seed: int, sizes: list[int]) -> None:
+    """Problems' numbers, names and words are drawn with ``below``: the same draws as
+    ``randrange`` (so outputs did not change when it replaced it), from any state."""
+    ours, theirs = random.Random(seed), random.Random(seed)
+    draw = below(ours)
+    assert [draw(n) for n in sizes] == [theirs.randrange(n) for n in sizes]
+    assert ours.getstate() == theirs.getstate()
+
+
+def test_below_refuses_an_empty_range() -> None:
+    with pytest.raises(InvalidArgument, match="nothing to draw from: 0 choices"):
+        below(random.Random(1))(0)

@@ -257,7 +257,7 @@ def test_the_samplers_take_every_path() -> None:
             continue
         rng = random.Random(0)
         for _ in range(200):
-            drawn = sampler._draw_free(rng.randrange)
+            drawn = sampler._draw_free(rng.getrandbits)
             if isinstance(drawn, str):
                 continue
             found = solve(*(drawn[n] for n in sampler.construct.knowns))
