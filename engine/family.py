@@ -102,7 +102,7 @@ def level_starts(path: Path) -> list[str]:
 _ANSWER_NONE = "not enough information"
 # derivation paths and views per level whose entries are kept: families with many
 # phrasings meet new paths for millions of problems, and memory must stay flat. A path's
-# entry is ~0.8 KB (at most ~50 MB a level); a view's holds its solved model and writer,
+# entry is ~1 KB (at most ~65 MB a level); a view's holds its solved model and writer,
 # and views are far fewer (a few thousand in the bundled families).
 _PATHS_KEPT = 65_536
 _VIEWS_KEPT = 20_000
@@ -187,13 +187,14 @@ class _Entry:
 
 class _Path:
     """One derivation path: its view's entry (shared by every path the actions see
-    alike) and what differs per path. Slim (slots, no dict): a family with many
-    phrasings keeps tens of thousands per level."""
+    alike) and what differs per path. Slim (slots, no dict; its sequences tuples,
+    which the cycle collector stops visiting): a family with many phrasings keeps
+    tens of thousands per level."""
 
     __slots__ = ("choices", "edges", "error", "kept", "more", "seps", "varying", "verified", "view")
 
     def __init__(
-        self, view: _Entry, kept: Sequence[int], choices: frozenset[int], verified: bool,
+        self, view: _Entry, kept: tuple[int, ...], choices: frozenset[int], verified: bool,
         varying: tuple[int, ...],
     ) -> None:  # fmt: skip
         self.view = view
@@ -214,8 +215,8 @@ class _Path:
         # any others in ``more``
         self.varying = varying
         self.edges: tuple[str, ...] | None = None
-        self.seps: list[str] = []
-        self.more: dict[tuple[str, ...], list[str]] | None = None
+        self.seps: tuple[str, ...] = ()
+        self.more: dict[tuple[str, ...], tuple[str, ...]] | None = None
 
 
 def _clone(obj: _T) -> _T:
@@ -478,7 +479,7 @@ class Family:
             [i for i, (sym, _) in enumerate(d.tokens) if const[sym] is None and i not in at]
         )
         made = frozenset([lvl | (sym << 21) | c for sym, c in choices])
-        return _Path(view, kept, made, lv.complete, varying)
+        return _Path(view, tuple(kept), made, lv.complete, varying)
 
     @staticmethod
     def _placed(entry: _Path, slots: Iterable[Slot]) -> list[Slot]:
@@ -643,13 +644,13 @@ class Family:
 
     def _separators(
         self, lv: _Level, entry: _Path, edges: tuple[str, ...], d: Derivation
-    ) -> list[str]:
+    ) -> tuple[str, ...]:
         """The separators of ``entry``'s tokens whose varying ones have ``edges``."""
         seps = entry.more.get(edges) if entry.more else None
         if seps is None:
             # the unfilled tokens: a slot's stand-in text is the same for every problem,
             # so the renderer's verdicts on pairs of tokens are found in its cache
-            seps = lv.sampler.renderer.separators(d.tokens)
+            seps = tuple(lv.sampler.renderer.separators(d.tokens))
             self.stats.templates += 1
             if entry.edges is None:
                 entry.edges, entry.seps = edges, seps
