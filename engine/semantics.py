@@ -32,7 +32,7 @@ import csv
 import functools
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -113,6 +113,14 @@ def _from_words() -> dict[str, int]:
     return {w: n for n, w in _words().items()}
 
 
+# how the styles that write a whole number plainly write it (as the general code below
+# would: a decimal, percent or mixed number with no fraction part is the whole number)
+_WHOLE: dict[str, Callable[[int], str]] = {
+    "int": str, "decimal": str, "fraction": str, "mixed": str,
+    "comma": "{:,}".format, "money": "${:,}".format, "percent": "{}%".format,
+}  # fmt: skip
+
+
 def format_number(value: Any, style: str = "int") -> str:
     """The text of ``value`` written in ``style`` (one of :data:`STYLES`).
 
@@ -123,13 +131,17 @@ def format_number(value: Any, style: str = "int") -> str:
     >>> format_number(Fraction(87851, 20), "money"), format_number(1540, "cents")
     ('$4,392.55', '$1,540.00')
     """
-    if type(value) is int:  # the common case: no Fraction
-        if style in ("int", "decimal"):
-            return str(value)
+    if type(value) is int:  # the common case
         n, d = value, 1
+    elif type(value) is Fraction:
+        n, d = value.numerator, value.denominator
     else:
         v = Fraction(value)
         n, d = v.numerator, v.denominator
+    if d == 1:  # a whole number: most styles write it plainly
+        plain = _WHOLE.get(style)
+        if plain is not None:
+            return plain(n)
     if style in ("int", "comma", "words") and d != 1:
         raise InvalidArgument(
             f"{Fraction(n, d)} is not whole; it cannot be written in style {style!r}"

@@ -282,6 +282,18 @@ def test_numbers_read_back_as_written(value: Fraction, style: str) -> None:
     assert parse_number(format_number(value, style)) == value
 
 
+@given(
+    st.integers(0, 10**7),
+    st.sampled_from(["int", "comma", "decimal", "money", "cents", "fraction", "mixed", "percent"]),
+)
+def test_whole_numbers_read_back_as_written_int_or_fraction(n: int, style: str) -> None:
+    """A whole number (an int, or a Fraction such as a draw or a solve gives) is written
+    alike either way, and reads back."""
+    written = format_number(n, style)
+    assert format_number(Fraction(n), style) == written
+    assert parse_number(written) == n
+
+
 def test_whole_styles_refuse_fractions_and_words_read_back() -> None:
     with pytest.raises(InvalidArgument, match="not whole"):
         format_number(Fraction(1, 2), "int")
