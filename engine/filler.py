@@ -27,7 +27,7 @@ from typing import Any
 from .derive import below
 from .english import article, plural, verb_forms
 from .errors import SemanticError
-from .semantics import PRONOUNS, Slot, format_number
+from .semantics import PRONOUNS, Slot, format_number, int_writer
 
 #: ``fill(out, kept, values, rng)`` fills ``out`` (the derivation's tokens, copied);
 #: a slot of the view is token ``kept[slot.index]``
@@ -54,7 +54,8 @@ def plan_fill(
     tokens of which terminals and ``checked`` finds out (raising for one that is
     not). A binding that cannot be made (no names or words left, no such lexicon)
     raises, where it is met, the SemanticError naming ``source``."""
-    nums = [(s.index, s.name, s.style) for s in numbers]
+    # per number: its token, its quantity, its style and how that style writes an int
+    nums = [(s.index, s.name, s.style, int_writer(s.style)) for s in numbers]
     # per slot: (token, what, person or word number, draw, argument); ``draw`` is
     # None, or the pool to draw from and the numbers of the bindings to differ from
     ops: list[tuple[int, int, int, Any, Any]] = []
@@ -101,10 +102,11 @@ def plan_fill(
     def fill(
         out: Tokens, kept: Sequence[int], values: Mapping[str, Any], rng: random.Random
     ) -> None:
-        for k, name, style in nums:
+        for k, name, style, whole in nums:
             i = kept[k]
             s = out[i][0]
-            t = format_number(values[name], style)
+            v = values[name]
+            t = whole(v) if type(v) is int else format_number(v, style)
             out[i] = (s, t if lexes.get((s, t)) else checked(s, t))
         if not ops:
             return

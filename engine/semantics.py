@@ -121,6 +121,11 @@ _WHOLE: dict[str, Callable[[int], str]] = {
 }  # fmt: skip
 
 
+def int_writer(style: str) -> Callable[[int], str]:
+    """``n -> format_number(n, style)`` for an int ``n``, the call made once."""
+    return _WHOLE.get(style) or functools.partial(format_number, style=style)
+
+
 def format_number(value: Any, style: str = "int") -> str:
     """The text of ``value`` written in ``style`` (one of :data:`STYLES`).
 

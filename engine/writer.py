@@ -72,6 +72,10 @@ _WRITE = {
     "int": ("str({0})", "_number({0}, 'int')"),
     "decimal": ("str({0})", "_number({0}, 'decimal')"),
     "comma": ('f"{{{0}:,}}"', "_number({0}, 'comma')"),
+    "money": ('f"${{{0}:,}}"', "_number({0}, 'money')"),
+    "percent": ('f"{{{0}}}%"', "_number({0}, 'percent')"),
+    "fraction": ("str({0})", "_number({0}, 'fraction')"),
+    "mixed": ("str({0})", "_number({0}, 'mixed')"),
     "python": ("str({0})", "_python_literal({0})"),
     "sympy": ('f"Integer({{{0}}})"', "_sympy_literal({0})"),
 }
@@ -148,21 +152,31 @@ def _writer_for(key: tuple[Any, ...]) -> Writer:
                     f"{source}: step {template!r} names {{{name}}}, which is neither "
                     f"a quantity ({sorted(quantities)}) nor a role ({sorted(roles)})"
                 )
-        step_codes.append(" + ".join(pieces) or "''")
+        step_codes.append(_concat(pieces))
     trace_pieces: list[str] = []
+    text = ""  # the trace's text since its last value
     for line, quantity in trace_lines:
         if quantity is None:
-            trace_pieces.append(repr(line + "\n"))
+            text += line + "\n"
             continue
         before, _, after = line.partition("{}")
-        trace_pieces += [repr(before), written(value(quantity), trace_kind), repr(after + "\n")]
+        trace_pieces += [repr(text + before), written(value(quantity), trace_kind)]
+        text = after + "\n"
+    if text:
+        trace_pieces.append(repr(text))
     body = "\n".join(lines)
-    src = (
-        "def write(v, w):\n"
-        f"{body}\n"
-        f"    return [{', '.join(step_codes)}], {' + '.join(trace_pieces) or repr(chr(10))}\n"
-    )
+    trace = _concat(trace_pieces) if trace_pieces else repr("\n")
+    src = f"def write(v, w):\n{body}\n    return [{', '.join(step_codes)}], {trace}\n"
     return _compiled(src, source)
+
+
+def _concat(pieces: Sequence[str]) -> str:
+    """An expression joining the string expressions ``pieces``: ``a + b`` for a few, one
+    ``join`` for many (a chain of ``+`` copies the text so far at each step, and a
+    trace has dozens of pieces)."""
+    if len(pieces) <= 4:
+        return " + ".join(pieces) or "''"
+    return f"''.join(({', '.join(pieces)}))"
 
 
 @functools.lru_cache(maxsize=4096)

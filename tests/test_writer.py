@@ -67,3 +67,21 @@ def test_views_with_the_same_solution_share_a_writer_and_others_do_not():
     other = _writer(["{b} + {a} = {answer}"])
     values = {"a": 1, "b": 2, "answer": 3}
     assert other(values, {})[0] == ["2 + 1 = 3"] != same[0](values, {})[0]
+
+
+_STYLES = ["int", "decimal", "comma", "money", "cents", "percent", "fraction", "mixed", "words"]
+
+
+_NUMBERS = (0, 7, 999, 1000, 123456, -1250)
+_WHOLE_CASES = [(s, n) for s in _STYLES for n in _NUMBERS if s != "words" or 0 <= n <= 1000]
+
+
+@pytest.mark.parametrize(("style", "n"), _WHOLE_CASES)
+def test_a_whole_number_is_written_as_format_number_writes_it(style, n):
+    """Whole numbers take a shortcut in the writer's code: the same text as the general
+    way, as an int or as a whole Fraction."""
+    from gramgen.semantics import format_number
+
+    w = _writer([f"{{a:{style}}}"])
+    assert w({"a": n, "b": 1, "answer": 1}, {})[0] == [format_number(n, style)]
+    assert w({"a": Fraction(n), "b": 1, "answer": 1}, {})[0] == [format_number(n, style)]
