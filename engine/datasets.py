@@ -16,7 +16,7 @@ from typing import Any, cast
 
 from .errors import GramgenError, InvalidArgument
 from .family import FAMILIES_DIR, Family, load_family
-from .generate import _digest, _fsync_write, _unit, canonical, read_records
+from .generate import _digest, _fsync_write, _unit, question_hash, read_records
 
 __all__ = [
     "SetCoverage",
@@ -128,7 +128,7 @@ def overlap(first: str | Path, second: str | Path) -> dict[str, int]:
     for r in read_records(first):
         n_a += 1
         a_struct.add(_structure(r))
-        a_q.add(_digest(canonical(str(r.get("question", "")))))
+        a_q.add(question_hash(str(r.get("question", ""))))
     shared_s: set[tuple[str, int, tuple[int, ...]]] = set()
     shared_q = 0
     n_b = 0
@@ -137,7 +137,7 @@ def overlap(first: str | Path, second: str | Path) -> dict[str, int]:
         s = _structure(r)
         if s in a_struct:
             shared_s.add(s)
-        shared_q += _digest(canonical(str(r.get("question", "")))) in a_q
+        shared_q += question_hash(str(r.get("question", ""))) in a_q
     return {
         "records_first": n_a,
         "records_second": n_b,

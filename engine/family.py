@@ -28,6 +28,7 @@ import importlib.util
 import inspect
 import itertools
 import math
+import operator
 import random
 import re
 import sys
@@ -100,6 +101,7 @@ def level_starts(path: Path) -> list[str]:
 
 
 _ANSWER_NONE = "not enough information"
+_text = operator.itemgetter(1)  # a token's text
 # derivation paths and views per level whose entries are kept: families with many
 # phrasings meet new paths for millions of problems, and memory must stay flat. A path's
 # entry is ~1 KB (at most ~65 MB a level); a view's holds its solved model and writer,
@@ -618,9 +620,10 @@ class Family:
         }
         if unsolvable:
             return self._unsolvable(lv, entry, d, tokens, record, rng)
-        edges = tuple([tokens[i][1][:1] + tokens[i][1][-1:] for i in entry.varying])
+        varying = entry.varying
+        edges = tuple([tokens[i][1][:1] + tokens[i][1][-1:] for i in varying]) if varying else ()
         seps = entry.seps if edges == entry.edges else self._separators(lv, entry, edges, d)
-        record["question"] = "".join([sp + t for sp, (_, t) in zip(seps, tokens, strict=True)])
+        record["question"] = "".join(map(operator.add, seps, map(_text, tokens)))
         answer = values["answer"]
         record.update(_answer_fields(answer, self.actions.answer_style))
         writer = view.writer or self._writer(view)

@@ -134,6 +134,11 @@ def _digest(text: str) -> int:
     return int.from_bytes(h.digest(), "little")
 
 
+def question_hash(question: str) -> int:
+    """The 64-bit hash of ``question``'s canonical form: what exact duplicates share."""
+    return _digest(canonical(question))
+
+
 def _unit(*parts: object) -> float:
     """A uniform number in [0, 1) from ``parts`` (stable across processes and runs)."""
     return _digest(":".join(map(str, parts))) / 2**64
@@ -244,7 +249,7 @@ def make_chunk(task: tuple[Any, ...]) -> Chunk:
         rec["split"] = split = "test" if held_out else "train"
         statuses.append(split)
         payloads.append(orjson.dumps(rec, option=orjson.OPT_APPEND_NEWLINE))
-        qhashes.append(_digest(canonical(str(rec["question"]))))
+        qhashes.append(question_hash(str(rec["question"])))
     return statuses, payloads, qhashes
 
 
