@@ -221,6 +221,12 @@ class _Path:
         self.more: dict[tuple[str, ...], tuple[str, ...]] | None = None
 
 
+def _choice_ints(level: int, choices: Iterable[tuple[int, int]]) -> frozenset[int]:
+    """``(symbol, choice)`` pairs made at ``level``, one int each (as ``_Path.choices``)."""
+    lvl = level << 42
+    return frozenset([lvl | (sym << 21) | c for sym, c in choices])
+
+
 def _clone(obj: _T) -> _T:
     """A shallow copy of a plain dataclass instance (``copy.copy``, without its
     general machinery: a new derivation structure makes two)."""
@@ -388,9 +394,8 @@ class Family:
             if lv.tables is None:
                 lv.tables = Views(lv.sampler.grammar, self._token_keys(lv))
                 every = all_choices(lv.sampler, lv.sampler.start)
-                lvl = lv.number << 42
                 if every is not None:
-                    lv.universe = frozenset([lvl | (sym << 21) | c for sym, c in every])
+                    lv.universe = _choice_ints(lv.number, every)
             shape, kept, choices = view(lv.sampler, d, lv.tables, record=not lv.complete)
             base = lv.views.get(shape)
             if base is None:
@@ -474,13 +479,12 @@ class Family:
     ) -> _Path:
         """The entry of derivation ``d`` of ``view``, whose tokens ``kept`` were handed
         to the actions."""
-        lvl = lv.number << 42
         at = {kept[s.index] for s in view.model.slots}
         const = lv.sampler.engine.term_const
         varying = tuple(
             [i for i, (sym, _) in enumerate(d.tokens) if const[sym] is None and i not in at]
         )
-        made = frozenset([lvl | (sym << 21) | c for sym, c in choices])
+        made = _choice_ints(lv.number, choices)
         return _Path(view, tuple(kept), made, lv.complete, varying)
 
     @staticmethod
