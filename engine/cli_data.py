@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -249,6 +250,14 @@ def _percent(text: str) -> float:
     return v
 
 
+def _cores() -> int:
+    """The cores this process may run on (the default number of workers)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # (not on every platform)
+        return os.cpu_count() or 1
+
+
 def add_commands(sub: Any, positive: Callable[..., Any]) -> None:
     """Add the problem-set commands to the ``gramgen`` subparsers."""
     g = sub.add_parser(
@@ -268,7 +277,13 @@ def add_commands(sub: Any, positive: Callable[..., Any]) -> None:
     g.add_argument("--seed", type=positive("--seed", 0), default=0)
     g.add_argument("-o", "--out", default="problems", help="output directory (default problems)")
     g.add_argument("--format", choices=["jsonl", "parquet"], default="jsonl")
-    g.add_argument("--workers", type=positive("--workers"), default=1)
+    g.add_argument(
+        "--workers",
+        type=positive("--workers"),
+        default=_cores(),
+        help="worker processes (default: the cores this process may use, %(default)s); the "
+        "output is the same for any number",
+    )
     g.add_argument("--executor", choices=["process", "serial", "dask"], default="process")
     g.add_argument("--scheduler", help="address of a dask scheduler (default: a local cluster)")
     g.add_argument("--num-shards", type=positive("--num-shards"), default=1)

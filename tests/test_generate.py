@@ -4,6 +4,7 @@ dedup, audit, resume, bad input, Parquet, worksheets, check and grade."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -14,7 +15,7 @@ from conftest import Interrupting
 
 import gramgen.generate as gen
 from gramgen import parquet
-from gramgen.cli import main
+from gramgen.cli import build_parser, main
 from gramgen.datasets import check_file, contamination, grade_record, overlap, worksheet
 from gramgen.errors import GramgenError, InvalidArgument
 from gramgen.generate import GenerateOptions, QuotaImpossible, generate, make_executor, read_records
@@ -129,6 +130,13 @@ def test_bad_input_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert main(["generate", FAM, "-n", "2", "--levels", "1", "-o", str(done), "-q"]) == 0
     assert main(["generate", FAM, "-n", "2", "--levels", "1", "-o", str(done), "-q"]) == 2
     assert "already holds a finished run" in capsys.readouterr().err
+
+
+def test_generate_uses_every_usable_core_by_default() -> None:
+    # the output is the same for any number of workers, so the default is the fastest
+    args = build_parser().parse_args(["generate"])
+    assert args.workers == len(os.sched_getaffinity(0))
+    assert build_parser().parse_args(["generate", "--workers", "1"]).workers == 1
 
 
 def test_an_impossible_quota_says_how_many_the_family_can_make(tmp_path: Path) -> None:
