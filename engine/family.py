@@ -885,6 +885,7 @@ class Family:
             )
         problems += _agreement(entry, d.tokens, knowns, self.people)
         trace = str(record.get("trace", ""))
+        ran: Any  # the trace's answer: any number type
         try:
             if view.trace_kind == "python":
                 ran = run_trace(trace)["answer"]
@@ -1280,7 +1281,7 @@ def _load_actions(grammar_path: Path) -> type[Semantics]:
         if isinstance(v, type)
         and issubclass(v, Semantics)
         and v is not Semantics
-        and v.__module__ == module.__name__
+        and getattr(v, "__module__", None) == module.__name__  # (as mypyc compiles it)
     ]
     if len(found) != 1:
         raise InvalidArgument(
