@@ -21,8 +21,10 @@ COMPILED = [
     ("engine", "filler"),
     ("engine", "generate"),
     ("engine", "render"),
+    ("engine", "seeds"),
     ("engine", "trees"),
     ("solvers", "construct"),
+    ("solvers", "instance"),
 ]
 PACKAGES = {"engine": "gramgen", "solvers": "gramgen/solvers"}
 

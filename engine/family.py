@@ -44,7 +44,7 @@ from lark.exceptions import VisitError
 from lark.visitors import Discard
 
 from ._inflect import engine as _inflect
-from .derive import Derivation, RandomChooser, below, item_seed
+from .derive import Derivation, RandomChooser
 from .english import is_plural, is_singular
 from .english import plural as _plural
 from .english import singular as _singular
@@ -53,6 +53,7 @@ from .filler import Fill, plan_fill
 from .grammar import Grammar, Kind
 from .parse import DerivationParser, ParseFailed
 from .sample import Sampler
+from .seeds import below, item_seed, seeded
 from .semantics import (
     PEOPLE,
     PRONOUNS,
@@ -586,7 +587,7 @@ class Family:
         """
         lv = self._level(level)
         s = item_seed(seed, index)
-        rng = random.Random(s)
+        rng = seeded(s)
         d = lv.sampler.derive(RandomChooser(lv.sampler.engine, rng))
         entry = self._entry(lv, d)
         view = entry.view

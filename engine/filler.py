@@ -24,9 +24,9 @@ import random
 from collections.abc import Callable, Mapping, MutableSequence, Sequence
 from typing import Any
 
-from .derive import below
 from .english import article, plural, verb_forms
 from .errors import SemanticError
+from .seeds import below
 from .semantics import PRONOUNS, Slot, format_number, int_writer
 
 #: ``fill(out, kept, values, rng)`` fills ``out`` (the derivation's tokens, copied);

@@ -34,11 +34,11 @@ from typing import Any
 
 import sympy  # type: ignore[import-untyped, unused-ignore]
 
-from gramgen.derive import below  # type: ignore[import-not-found, unused-ignore]
 from gramgen.errors import (  # type: ignore[import-not-found, unused-ignore]
     GramgenError,
     InvalidArgument,
 )
+from gramgen.seeds import below  # type: ignore[import-not-found, unused-ignore]
 
 from .codegen import Emitter, NotCompilable
 from .drawgen import Constraint, Free, build_draw

@@ -13,8 +13,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from gramgen import Grammar, InvalidArgument, Sampler, item_seed
-from gramgen.derive import below
 from gramgen.grammar import Kind
+from gramgen.seeds import below, seeded
 
 DEEP = 'start: "(" start ")" | "x"\n'
 
@@ -154,6 +154,17 @@ def test_below_draws_what_randrange_draws(seed: int, sizes: list[int]) -> None:
     draw = below(ours)
     assert [draw(n) for n in sizes] == [theirs.randrange(n) for n in sizes]
     assert ours.getstate() == theirs.getstate()
+
+
+@given(st.integers(0, 2**64 - 1))
+def test_a_problems_generator_is_random_random_of_its_seed(seed: int) -> None:
+    """Each problem's generator (``seeded``) starts where ``random.Random(seed)`` does,
+    and draws the same numbers."""
+    ours, theirs = seeded(seed), random.Random(seed)
+    assert ours.getstate() == theirs.getstate()
+    assert [ours.random() for _ in range(3)] == [theirs.random() for _ in range(3)]
+    assert ours.getrandbits(70) == theirs.getrandbits(70)
+    assert type(ours) is random.Random
 
 
 def test_below_refuses_an_empty_range() -> None:
