@@ -13,7 +13,9 @@ main process (collecting, deduplicating, writing JSON lines, converting to Parqu
 and of the workers (making the problems), each per problem; the machine's two cores'
 use (CPU / wall / cores); peak resident memory of the main process and of the
 largest worker. A long run is faster per problem than a short one: its families'
-structures become known and are reused.
+structures become known and are reused. The first line says which build ran: run
+the script with the Python of an environment holding the compiled build
+(``GRAMGEN_COMPILE=1 pip install .``) to measure that one.
 """
 
 from __future__ import annotations
@@ -25,8 +27,10 @@ import platform
 import subprocess
 import sys
 import tempfile
+from importlib.machinery import EXTENSION_SUFFIXES
 from pathlib import Path
 
+import gramgen.family
 from gramgen import __version__
 
 FAMILIES = ["change_join", "equal_groups", "think_of_number", "percent_of"]
@@ -89,7 +93,10 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--markdown", type=Path, help="also write the table here")
     args = ap.parse_args()
-    print(f"gramgen {__version__}, Python {platform.python_version()}, {platform.machine()}, "
+    compiled = str(gramgen.family.__file__).endswith(tuple(EXTENSION_SUFFIXES))
+    build = "compiled build" if compiled else "pure Python"
+    print(f"gramgen {__version__} ({build}), Python {platform.python_version()}, "
+          f"{platform.machine()}, "
           f"{os.cpu_count()} cores; gramgen generate {' '.join(args.families)} "
           f"--workers {args.workers} --format {args.format}")  # fmt: skip
     rows = [run(args.families, n, args.workers, args.format, args.seed) for n in args.n]
