@@ -29,7 +29,9 @@ COMPILED = [
 PACKAGES = {"engine": "gramgen", "solvers": "gramgen/solvers"}
 
 
+# (not for an editable install: its compiled modules would hide later edits of the sources)
 WANTED = os.environ.get("GRAMGEN_COMPILE", "0") not in ("", "0")
+WANTED = WANTED and "editable_wheel" not in sys.argv
 
 
 def _extensions() -> list[object]:
