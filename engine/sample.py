@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-import random
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from .derive import Chooser, Derivation, Engine, RandomChooser, item_seed
 from .errors import GramgenError, GrammarError, InvalidArgument
 from .grammar import Grammar, Kind
 from .render import SPACINGS, Renderer
+from .seeds import seeded
 from .terminals import Below, build_terminals
 
 __all__ = ["GenerationFailed", "Sample", "Sampler", "SamplerStats"]
@@ -202,7 +202,7 @@ class Sampler:
     def item(self, seed: int, index: int) -> Sample | None:
         """Item ``index`` of the run seeded ``seed`` (None if it could not re-parse)."""
         s = item_seed(seed, index)
-        chooser = RandomChooser(self.engine, random.Random(s))
+        chooser = RandomChooser(self.engine, seeded(s))
         return self.from_chooser(chooser, index=index, seed=s)
 
     def from_chooser(self, chooser: Chooser, *, index: int = 0, seed: int = 0) -> Sample | None:
