@@ -271,6 +271,15 @@ class Engine:
         slack = self.expand([start], slack, chooser, path, tokens)
         return Derivation(start, path, tokens, max_size - slack)
 
+    def derive_random(self, start: int, rng: random.Random, max_size: int) -> Derivation:
+        """``derive(start, RandomChooser(self, rng), max_size)``: the same derivation,
+        without making the chooser once the compiled derivation runs (it makes one only
+        for a subtree deeper than it goes)."""
+        fn = self._compiled.get(start)
+        if fn is not None:  # it checks max_size as derive does
+            return fn(rng.random, None, max_size, getrecursionlimit())
+        return self.derive(start, RandomChooser(self, rng), max_size)
+
     def expand(
         self,
         stack: list[int],
@@ -389,7 +398,8 @@ class Engine:
         does with a :class:`RandomChooser` (compiled once, then cached).
 
         It is called as ``fn(rand, chooser, max_size, recursion_limit)`` with ``rand``
-        the chooser's ``rng.random`` and returns the :class:`Derivation`: every draw is
+        the chooser's ``rng.random`` (``chooser`` None: one is made if needed, of
+        ``rand``'s generator) and returns the :class:`Derivation`: every draw is
         the general loop's, in the same order. It nests Python calls at most 50 deep
         (and an eighth of the recursion limit): deeper subtrees are left to
         :meth:`expand`, so a caller needs that much room below the recursion limit,
@@ -447,7 +457,8 @@ class Engine:
 # they are used, as long as they are small. Functions pass on a depth budget: where it runs
 # out, the subtree is left to the general loop, so no derivation is too deep for Python.
 
-_CompiledDerive = Callable[[Callable[[], float], RandomChooser, int, int], Derivation]
+# (rand, the chooser of rand's generator or None, max_size, recursion limit)
+_CompiledDerive = Callable[[Callable[[], float], RandomChooser | None, int, int], Derivation]
 
 COMPILE_AFTER = 200  # derivations of a start symbol before it is compiled
 _DEPTH = 50  # Python frames the compiled code may use, at most (beyond: the general loop)
@@ -542,18 +553,25 @@ class _Compiler:
                 children.append(())
         self.recursive = on_cycle(children)
 
+        def chooser_of(rand: Callable[[], float]) -> RandomChooser:
+            """The chooser of ``rand``'s generator (for :meth:`Engine.derive_random`,
+            which hands the code none: it makes the same draws)."""
+            return RandomChooser(engine, rand.__self__)  # type: ignore[attr-defined]
+
         def deep(
             sym: int,
             slack: int,
             path: list[int],
             tokens: list[tuple[int, str]],
-            chooser: RandomChooser,
+            chooser: RandomChooser | None,
+            rand: Callable[[], float],
         ) -> int:
-            return engine.expand([sym], slack, chooser, path, tokens)
+            return engine.expand([sym], slack, chooser or chooser_of(rand), path, tokens)
 
         self.ns: dict[str, object] = {
             "__builtins__": __builtins__,
             "DEEP": deep,
+            "CH": chooser_of,
             "TC": e.term_const,
             "GrammarError": GrammarError,
             "bisect_right": bisect_right,
@@ -632,7 +650,7 @@ class _Compiler:
         self.functions[s] = [
             f"def f{s}({_ARGS}):",
             "    if d <= 0:",
-            f"        return DEEP({s}, slack, path, toks, ch)",
+            f"        return DEEP({s}, slack, path, toks, ch, R)",
             "    d -= 1",
             *("    " + line for line in out.lines),
             "    return slack",
@@ -755,12 +773,10 @@ class _Compiler:
             fits = f"_fits({self.const(f'EX{s}', tuple(extras))}, slack)"
             if e.max_extra[s] < INF:  # every weight 0: the cheapest that fits
                 every = self.const(f"ALL{s}", e.all_alts[s])
-                out.put(
-                    depth,
-                    f"{a} = ch.alternative({s}, {every} if slack >= {e.max_extra[s]} else {fits})",
-                )
+                cands = f"{every} if slack >= {e.max_extra[s]} else {fits}"
+                out.put(depth, f"{a} = (ch or CH(R)).alternative({s}, {cands})")
             else:
-                out.put(depth, f"{a} = ch.alternative({s}, {fits})")
+                out.put(depth, f"{a} = (ch or CH(R)).alternative({s}, {fits})")
             out.put(depth, f"path.append({a})")
             self.dispatch(s, a, 0, n - 1, out, depth, tail)
             return
@@ -768,7 +784,7 @@ class _Compiler:
         # so written compactly (every item a call or a few lines)
         fits = f"_fits({self.const(f'EX{s}', tuple(extras))}, slack)"
         out.put(depth, f"if slack < {e.max_extra[s]}:")
-        out.put(depth + 1, f"{a} = ch.alternative({s}, {fits})")
+        out.put(depth + 1, f"{a} = (ch or CH(R)).alternative({s}, {fits})")
         out.put(depth + 1, f"path.append({a})")
         compact, self.compact = self.compact, True
         self.dispatch(s, a, 0, n - 1, out, depth + 1, tail)
@@ -943,7 +959,7 @@ class _Compiler:
                 ):
                     return [pad + line for line in src]
                 return [pad + f"{target} = {self.term_function(s)}(R, ch)"]
-        return [pad + f"{target} = {self.const(f'TF{s}', fn)}(ch.below)"]
+        return [pad + f"{target} = {self.const(f'TF{s}', fn)}((ch or CH(R)).below)"]
 
     def term_function(self, s: int) -> str:
         """The name of a function that returns a new text of terminal ``s``."""

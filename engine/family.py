@@ -28,7 +28,7 @@ import importlib.util
 import inspect
 import itertools
 import math
-import operator
+import os
 import random
 import re
 import sys
@@ -44,7 +44,7 @@ from lark.exceptions import VisitError
 from lark.visitors import Discard
 
 from ._inflect import engine as _inflect
-from .derive import Derivation, RandomChooser
+from .derive import Derivation
 from .english import is_plural, is_singular
 from .english import plural as _plural
 from .english import singular as _singular
@@ -102,7 +102,6 @@ def level_starts(path: Path) -> list[str]:
 
 
 _ANSWER_NONE = "not enough information"
-_text = operator.itemgetter(1)  # a token's text
 # derivation paths and views per level whose entries are kept: families with many
 # phrasings meet new paths for millions of problems, and memory must stay flat. A path's
 # entry is ~1 KB (at most ~65 MB a level); a view's holds its solved model and writer,
@@ -194,11 +193,14 @@ class _Path:
     which the cycle collector stops visiting): a family with many phrasings keeps
     tens of thousands per level."""
 
-    __slots__ = ("choices", "edges", "error", "kept", "more", "seps", "varying", "verified", "view")
+    __slots__ = (
+        "choices", "edges", "error", "frame", "holes", "kept", "more", "varying", "verified",
+        "view",
+    )  # fmt: skip
 
     def __init__(
         self, view: _Entry, kept: tuple[int, ...], choices: frozenset[int], verified: bool,
-        varying: tuple[int, ...],
+        varying: tuple[int, ...], holes: tuple[int, ...],
     ) -> None:  # fmt: skip
         self.view = view
         # ``kept[i]``: the index among the derivation's tokens of the i-th token handed
@@ -210,15 +212,17 @@ class _Path:
         self.choices = choices
         self.verified = verified  # every choice it makes has had a full check
         self.error = view.error  # (or its construction collapsed on this path)
-        # tokens outside the slots whose text varies (e.g. "has" | "owns"), and the
-        # separators for each combination of their texts' first and last characters
-        # (spacing depends only on the edges; fill-ins are checked to be tokens of
-        # their terminals, so the slots' texts do not change it): the first combination
-        # met and its separators here (most paths have no varying token, so only one),
-        # any others in ``more``
+        # tokens outside the slots whose text varies (e.g. "has" | "owns"); the holes:
+        # those and the slots, the tokens whose text a problem gives
         self.varying = varying
+        self.holes = holes
+        # the question's text around the holes (see _frame) for each combination of the
+        # varying tokens' first and last characters (spacing depends only on the edges;
+        # fill-ins are checked to be tokens of their terminals, so the slots' texts do
+        # not change it): the first combination met and its frame here (most paths have
+        # no varying token, so only one), any others in ``more``
         self.edges: tuple[str, ...] | None = None
-        self.seps: tuple[str, ...] = ()
+        self.frame: tuple[str, ...] = ()
         self.more: dict[tuple[str, ...], tuple[str, ...]] | None = None
 
 
@@ -485,8 +489,9 @@ class Family:
         varying = tuple(
             [i for i, (sym, _) in enumerate(d.tokens) if const[sym] is None and i not in at]
         )
+        holes = tuple(sorted(at.union(varying)))
         made = _choice_ints(lv.number, choices)
-        return _Path(view, tuple(kept), made, lv.complete, varying)
+        return _Path(view, tuple(kept), made, lv.complete, varying, holes)
 
     @staticmethod
     def _placed(entry: _Path, slots: Iterable[Slot]) -> list[Slot]:
@@ -588,7 +593,8 @@ class Family:
         lv = self._level(level)
         s = item_seed(seed, index)
         rng = seeded(s)
-        d = lv.sampler.derive(RandomChooser(lv.sampler.engine, rng))
+        sampler = lv.sampler
+        d = sampler.engine.derive_random(sampler.start, rng, sampler.max_size)
         entry = self._entry(lv, d)
         view = entry.view
         self.stats.items += 1
@@ -627,8 +633,12 @@ class Family:
             return self._unsolvable(lv, entry, d, tokens, record, rng)
         varying = entry.varying
         edges = tuple([tokens[i][1][:1] + tokens[i][1][-1:] for i in varying]) if varying else ()
-        seps = entry.seps if edges == entry.edges else self._separators(lv, entry, edges, d)
-        record["question"] = "".join(map(operator.add, seps, map(_text, tokens)))
+        frame = entry.frame if edges == entry.edges else self._frame(lv, entry, edges, d)
+        parts = [frame[0]]
+        for j, i in enumerate(entry.holes, 1):
+            parts.append(tokens[i][1])
+            parts.append(frame[j])
+        record["question"] = "".join(parts)
         answer = values["answer"]
         record.update(_answer_fields(answer, self.actions.answer_style))
         writer = view.writer or self._writer(view)
@@ -650,22 +660,42 @@ class Family:
             entry.verified = True
         return record
 
-    def _separators(
+    def _frame(
         self, lv: _Level, entry: _Path, edges: tuple[str, ...], d: Derivation
     ) -> tuple[str, ...]:
-        """The separators of ``entry``'s tokens whose varying ones have ``edges``."""
-        seps = entry.more.get(edges) if entry.more else None
-        if seps is None:
+        """The question of ``entry``'s derivation ``d`` (whose varying tokens have
+        ``edges``) cut at its holes: the text before the first hole's token, between
+        each hole's token and the next's, and after the last (each hole's separator
+        included), so that a problem joins those and its holes' texts, not every
+        token and separator."""
+        frame = entry.more.get(edges) if entry.more else None
+        if frame is None:
             # the unfilled tokens: a slot's stand-in text is the same for every problem,
             # so the renderer's verdicts on pairs of tokens are found in its cache
-            seps = tuple(lv.sampler.renderer.separators(d.tokens))
+            tokens = d.tokens
+            seps = lv.sampler.renderer.separators(tokens)
             self.stats.templates += 1
+            holes = entry.holes
+            pieces: list[str] = []
+            run: list[str] = []  # the text since the last hole
+            h, hole = 0, holes[0] if holes else -1
+            for k, sep in enumerate(seps):
+                run.append(sep)
+                if k == hole:
+                    pieces.append("".join(run))
+                    run = []
+                    h += 1
+                    hole = holes[h] if h < len(holes) else -1
+                else:
+                    run.append(tokens[k][1])
+            pieces.append("".join(run))
+            frame = tuple(pieces)
             if entry.edges is None:
-                entry.edges, entry.seps = edges, seps
+                entry.edges, entry.frame = edges, frame
             else:
                 entry.more = entry.more or {}
-                entry.more[edges] = seps
-        return seps
+                entry.more[edges] = frame
+        return frame
 
     def _rejected(self, reason: str) -> Rejected:
         self.stats.rejected[reason_shape(reason)] += 1
@@ -1347,4 +1377,16 @@ def load_family(name_or_path: str | Path) -> Family:
         bundled = bundled_families()
         # not a name: a topic or a glob (find_families names what matches nothing)
         text = str(bundled[text] if text in bundled else find_families([text])[0])
-    return _cached_family(str(Path(text).resolve()))
+    return _cached_family(resolved(text))
+
+
+def resolved(path: str) -> str:
+    """``path`` made absolute, links resolved (memoised for each working folder: a
+    worker is handed its families' paths with each chunk, and resolving one asks the
+    file system about each of its folders)."""
+    return _resolved(path, os.getcwd())
+
+
+@functools.lru_cache(maxsize=256)
+def _resolved(path: str, cwd: str) -> str:
+    return str(Path(cwd, path).resolve())

@@ -49,6 +49,8 @@ __all__ = [
 CHUNK = 256
 _STATE = "state-{shard}.json"
 _GIVE_UP_WINDOW = 2000  # candidates looked at without a new problem before giving up
+_LEVEL_BITS = 16  # a difficulty level fits in these bits of a duplicate table's entry
+_LEVEL_MASK = (1 << _LEVEL_BITS) - 1
 _GC_THRESHOLD = 50_000  # allocations between young collections while generating (default 700)
 _CHECKPOINT_SECONDS = 1.0  # between checkpoints: each is milliseconds of waiting for the disk
 _WRITE_BUFFER = 1 << 20
@@ -174,11 +176,11 @@ Lexicons = tuple[tuple[str, tuple[str, ...]], ...]  # (name, words), sorted by n
 
 def family_with(path: str, lexicons: Lexicons = ()) -> Any:
     """The family at ``path`` with ``lexicons`` replacing its own (loaded once per process)."""
-    from .family import load_family
+    from .family import load_family, resolved
 
     if not lexicons:
         return load_family(path)
-    return _family_with(str(Path(path).resolve()), lexicons)
+    return _family_with(resolved(path), lexicons)
 
 
 @functools.lru_cache(maxsize=16)
@@ -513,9 +515,11 @@ class _Dedup:
     def __init__(self, near: float | None, family: str, run_seed: int) -> None:
         self.family = family
         self.run_seed = run_seed
-        # question hash -> (level, candidate) of the first problem asking it (its id is
-        # made only when a duplicate needs it)
-        self.exact: dict[int, tuple[int, int]] = {}
+        # question hash -> the first problem asking it, as candidate << _LEVEL_BITS |
+        # level (its id is made only when a duplicate needs it). Ints, not pairs: a
+        # dict of ints only is none of the cycle collector's business, and a pair
+        # costs ~50 bytes more a problem.
+        self.exact: dict[int, int] = {}
         self.near = near
         self.lsh: Any = None
         if near is not None:
@@ -532,14 +536,15 @@ class _Dedup:
         why it is a duplicate."""
         first = self.exact.get(qhash)
         if first is not None:
-            return f"duplicate of {record_id(self.family, first[0], self.run_seed, first[1])}"
+            k_first, level_first = first >> _LEVEL_BITS, first & _LEVEL_MASK
+            return f"duplicate of {record_id(self.family, level_first, self.run_seed, k_first)}"
         if self.lsh is not None:
             mh = _minhash(question)
             hits = self.lsh.query(mh)
             if hits:
                 return f"near duplicate of {min(hits)}"
             self.lsh.insert(record_id(self.family, level, self.run_seed, k), mh)
-        self.exact[qhash] = (level, k)
+        self.exact[qhash] = k << _LEVEL_BITS | level
         return None
 
     def all_new(self, qhashes: Sequence[int], level: int, first: int) -> bool:
@@ -549,8 +554,8 @@ class _Dedup:
         if (self.lsh is not None or len(set(qhashes)) < len(qhashes)
                 or not self.exact.keys().isdisjoint(qhashes)):  # fmt: skip
             return False
-        ids = itertools.product([level], range(first, first + len(qhashes)))
-        self.exact.update(zip(qhashes, ids, strict=True))
+        step, at = 1 << _LEVEL_BITS, first << _LEVEL_BITS | level
+        self.exact.update(zip(qhashes, range(at, at + len(qhashes) * step, step), strict=True))
         return True
 
 

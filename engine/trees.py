@@ -160,12 +160,18 @@ class Views:
 
 
 _SHAPES: weakref.WeakKeyDictionary[Grammar, _Shape] = weakref.WeakKeyDictionary()
+# the grammar asked for last and its shape (a weak dictionary's lookup makes a weak
+# reference each time: ~0.5% of a run whose problems often take new paths)
+_LAST: list[tuple[weakref.ref[Grammar], _Shape]] = []
 
 
 def _shape(grammar: Grammar) -> _Shape:
+    if _LAST and _LAST[0][0]() is grammar:
+        return _LAST[0][1]
     shape = _SHAPES.get(grammar)
     if shape is None:
         shape = _SHAPES[grammar] = _Shape(grammar)
+    _LAST[:] = [(weakref.ref(grammar), shape)]
     return shape
 
 

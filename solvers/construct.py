@@ -100,7 +100,7 @@ class AcceptanceStats:
             self.reasons[re.sub(r"-?\d+(?:/\d+)?", "#", reason)] += 1
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # (not frozen: see Instance)
 class Sample:
     """One accepted instance: all quantities, the verified instance, and the problem."""
 

@@ -127,7 +127,7 @@ def _same(a: Derivation, b: Derivation) -> None:
 def _compare(sampler: Sampler, max_size: int, n: int, seed: int) -> None:
     eng = sampler.engine
     fn = eng.compiled(sampler.start)
-    r1, r2, r3 = random.Random(seed), random.Random(seed), random.Random(seed)
+    r1, r2, r3, r4 = (random.Random(seed) for _ in range(4))
     general = GeneralChooser(eng, r1)
     fast = RandomChooser(eng, r2)
     direct = RandomChooser(eng, r3)
@@ -135,8 +135,9 @@ def _compare(sampler: Sampler, max_size: int, n: int, seed: int) -> None:
         a = eng.derive(sampler.start, general, max_size)
         _same(a, eng.derive(sampler.start, fast, max_size))
         _same(a, fn(direct._rand, direct, max_size, sys.getrecursionlimit()))
+        _same(a, eng.derive_random(sampler.start, r4, max_size))  # no chooser made
         assert a.size <= max_size
-    assert r1.random() == r2.random() == r3.random()
+    assert r1.random() == r2.random() == r3.random() == r4.random()
 
 
 @pytest.mark.parametrize("name", sorted(GRAMMARS))
@@ -186,12 +187,14 @@ def test_random_choosers_switch_to_compiled_code_after_a_while() -> None:
     s = Sampler(Grammar.open("json", parser="lalr"), roundtrip=False)
     eng = s.engine
     assert s.start not in eng._compiled
-    r1, r2 = random.Random(8), random.Random(8)
+    r1, r2, r3 = random.Random(8), random.Random(8), random.Random(8)
     general, fast = GeneralChooser(eng, r1), RandomChooser(eng, r2)
     for _ in range(COMPILE_AFTER + 50):
-        _same(s.derive(general), s.derive(fast))
+        a = s.derive(general)
+        _same(a, s.derive(fast))
+        _same(a, eng.derive_random(s.start, r3, s.max_size))
     assert s.start in eng._compiled
-    assert r1.random() == r2.random()
+    assert r1.random() == r2.random() == r3.random()
     # a chooser whose rng or below was replaced is not the one the code was written for
     other = RandomChooser(eng, random.Random(1))
     other.rng = random.Random(2)

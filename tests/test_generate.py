@@ -139,8 +139,9 @@ def test_generate_uses_every_usable_core_by_default() -> None:
     assert build_parser().parse_args(["generate", "--workers", "1"]).workers == 1
 
 
-def test_an_impossible_quota_says_how_many_the_family_can_make(tmp_path: Path) -> None:
-    fam = tmp_path / "tiny.lark"
+def _tiny_family(folder: Path) -> Path:
+    """A family of one sentence: a person and a number, 2 or 3."""
+    fam = folder / "tiny.lark"
     fam.write_text(
         'start: PERSON "has" NUM "apples" "." "How many apples does" PERSON "have" "?"\n'
         'PERSON: /[A-Z][a-z]+/\nNUM: /[1-9][0-9]*/\n%ignore " "\n'
@@ -155,8 +156,35 @@ def test_an_impossible_quota_says_how_many_the_family_can_make(tmp_path: Path) -
         "        self.step('{n} = {n}')\n"
         "        return c[1]\n"
     )
+    return fam
+
+
+def test_an_impossible_quota_says_how_many_the_family_can_make(tmp_path: Path) -> None:
+    fam = _tiny_family(tmp_path)
     with pytest.raises(QuotaImpossible, match=r"made only \d+ distinct problems.*at most"):
         generate(tmp_path / "o", GenerateOptions([str(fam)], per_level=500, seed=0), workers=1)
+
+
+def test_each_duplicate_is_audited_with_the_record_it_repeats(tmp_path: Path) -> None:
+    fam = _tiny_family(tmp_path)
+    out = tmp_path / "o"
+    generate(out, GenerateOptions([str(fam)], per_level=30, seed=0), workers=1)
+    made = {r["id"]: r for r in _lines(out)}
+    audit = _lines(out, "audit-*.jsonl")
+    dups = [a for a in audit if str(a["reason"]).startswith("duplicate of ")]
+    assert len(made) == 30 and dups
+    for a in dups:
+        first = made[str(a["reason"]).removeprefix("duplicate of ")]
+        assert first["provenance"]["index"] < a["candidate"]  # type: ignore[index, operator]
+
+
+def test_a_duplicate_names_the_first_problem_however_it_was_remembered() -> None:
+    dedup = gen._Dedup(None, "fam", run_seed=7)
+    assert dedup.all_new([11, 12, 13], level=2, first=40)  # a whole chunk at once
+    assert dedup.check(20, "", level=3, k=5) is None  # one candidate
+    assert dedup.check(12, "", level=1, k=99) == f"duplicate of {gen.record_id('fam', 2, 7, 41)}"
+    assert dedup.check(20, "", level=1, k=99) == f"duplicate of {gen.record_id('fam', 3, 7, 5)}"
+    assert not dedup.all_new([30, 13], level=1, first=100)
 
 
 def test_parquet_output(tmp_path: Path) -> None:
