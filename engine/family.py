@@ -179,6 +179,9 @@ class _Entry:
     # derivation of the view: see _Path.kept)
     numbers: list[Slot] = field(default_factory=list)
     others: list[Slot] = field(default_factory=list)  # in the order of the tokens
+    # (index, kind, role) of its name, noun and word slots, in that order (see
+    # _role_words: read once, not each slot's attributes for every problem)
+    word_slots: tuple[tuple[int, str, str], ...] | None = None
     styles: dict[str, str] = field(default_factory=dict)
     # its steps and trace written from the numbers, compiled on first use; and whether
     # they or the answer's unit need the problem's role words
@@ -1196,18 +1199,23 @@ def _vague_words(style: str, prev: str, prev2: str, nxt: str, after: Sequence[st
 
 def _role_words(entry: _Path, tokens: Sequence[tuple[int, str]]) -> dict[str, tuple[str, str]]:
     """role -> (singular, plural) words as the problem wrote them."""
+    view = entry.view
+    slots = view.word_slots
+    if slots is None:
+        kinds = ("name", "noun", "word")
+        slots = view.word_slots = tuple([(s.index, s.kind, s.role) for s in view.others
+                                         if s.kind in kinds])  # fmt: skip
     out: dict[str, tuple[str, str]] = {}
     kept = entry.kept
-    for s in entry.view.others:
-        text = tokens[kept[s.index]][1]
-        if s.kind == "name":
-            out.setdefault(s.role, (text, text))
-        elif s.kind in ("noun", "word"):
-            if s.role in out:
-                continue
-            low = text[:1].lower() + text[1:] if text[:1].isupper() and s.kind == "noun" else text
-            singular = _singular(low) if s.kind == "noun" else low
-            out[s.role] = (singular, _plural(singular) if s.kind == "noun" else low)
+    for index, kind, role in slots:
+        if role in out:  # (the first slot of a role gives its words)
+            continue
+        text = tokens[kept[index]][1]
+        if kind == "noun":
+            singular = _singular(text[:1].lower() + text[1:] if text[:1].isupper() else text)
+            out[role] = (singular, _plural(singular))
+        else:  # a name or a word: as written
+            out[role] = (text, text)
     return out
 
 
