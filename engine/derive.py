@@ -274,7 +274,8 @@ class Engine:
     def derive_random(self, start: int, rng: random.Random, max_size: int) -> Derivation:
         """``derive(start, RandomChooser(self, rng), max_size)``: the same derivation,
         without making the chooser once the compiled derivation runs (it makes one only
-        for a subtree deeper than it goes)."""
+        where it hands a draw to one: a subtree deeper than it goes, a choice among the
+        alternatives that still fit, a terminal's own text function)."""
         fn = self._compiled.get(start)
         if fn is not None:  # it checks max_size as derive does
             return fn(rng.random, None, max_size, getrecursionlimit())

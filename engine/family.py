@@ -104,8 +104,9 @@ def level_starts(path: Path) -> list[str]:
 _ANSWER_NONE = "not enough information"
 # derivation paths and views per level whose entries are kept: families with many
 # phrasings meet new paths for millions of problems, and memory must stay flat. A path's
-# entry is ~1 KB (at most ~65 MB a level); a view's holds its solved model and writer,
-# and views are far fewer (a few thousand in the bundled families).
+# entry is ~1.6 KB with its question's frame (at most ~105 MB a level); a view's holds
+# its solved model and writer, and views are far fewer (a few thousand in the bundled
+# families).
 _PATHS_KEPT = 65_536
 _VIEWS_KEPT = 20_000
 
