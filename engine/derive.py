@@ -472,6 +472,9 @@ _MAX_INDENT = 40
 _MAX_LOOPS = 10
 _SMALL_DRAW = 8  # draws below this many are written as comparisons
 _ARGS = "slack, d, R, path, toks, ch"
+# the chooser in the generated code: the caller's, or (for Engine.derive_random, which
+# hands it none) one of R's generator, made where a draw is handed to it
+_CHOOSER = "(ch or CH(R))"
 
 
 def _threshold(k: int, n: int) -> float:
@@ -775,9 +778,9 @@ class _Compiler:
             if e.max_extra[s] < INF:  # every weight 0: the cheapest that fits
                 every = self.const(f"ALL{s}", e.all_alts[s])
                 cands = f"{every} if slack >= {e.max_extra[s]} else {fits}"
-                out.put(depth, f"{a} = (ch or CH(R)).alternative({s}, {cands})")
+                out.put(depth, f"{a} = {_CHOOSER}.alternative({s}, {cands})")
             else:
-                out.put(depth, f"{a} = (ch or CH(R)).alternative({s}, {fits})")
+                out.put(depth, f"{a} = {_CHOOSER}.alternative({s}, {fits})")
             out.put(depth, f"path.append({a})")
             self.dispatch(s, a, 0, n - 1, out, depth, tail)
             return
@@ -785,7 +788,7 @@ class _Compiler:
         # so written compactly (every item a call or a few lines)
         fits = f"_fits({self.const(f'EX{s}', tuple(extras))}, slack)"
         out.put(depth, f"if slack < {e.max_extra[s]}:")
-        out.put(depth + 1, f"{a} = (ch or CH(R)).alternative({s}, {fits})")
+        out.put(depth + 1, f"{a} = {_CHOOSER}.alternative({s}, {fits})")
         out.put(depth + 1, f"path.append({a})")
         compact, self.compact = self.compact, True
         self.dispatch(s, a, 0, n - 1, out, depth + 1, tail)
@@ -960,7 +963,7 @@ class _Compiler:
                 ):
                     return [pad + line for line in src]
                 return [pad + f"{target} = {self.term_function(s)}(R, ch)"]
-        return [pad + f"{target} = {self.const(f'TF{s}', fn)}((ch or CH(R)).below)"]
+        return [pad + f"{target} = {self.const(f'TF{s}', fn)}({_CHOOSER}.below)"]
 
     def term_function(self, s: int) -> str:
         """The name of a function that returns a new text of terminal ``s``."""
