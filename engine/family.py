@@ -49,7 +49,7 @@ from .english import is_plural, is_singular
 from .english import plural as _plural
 from .english import singular as _singular
 from .errors import GramgenError, GrammarError, InvalidArgument, SemanticError
-from .filler import Fill, plan_fill
+from .filler import Fill, Lexes, plan_fill
 from .grammar import Grammar, Kind
 from .parse import DerivationParser, ParseFailed
 from .sample import Sampler
@@ -180,6 +180,7 @@ class _Entry:
     # derivation of the view: see _Path.kept)
     numbers: list[Slot] = field(default_factory=list)
     others: list[Slot] = field(default_factory=list)  # in the order of the tokens
+    slot_tokens: tuple[int, ...] = ()  # every slot's index (for _path: read once)
     # (index, kind, role) of its name, noun and word slots, in that order (see
     # _role_words: read once, not each slot's attributes for every problem)
     word_slots: tuple[tuple[int, str, str], ...] | None = None
@@ -333,7 +334,7 @@ class Family:
         for name, pron in self.people:
             if pron not in PRONOUNS:
                 raise InvalidArgument(f"person {name!r}: pronoun set must be he, she or they")
-        self._lexes: dict[tuple[int, str], bool] = {}
+        self._lexes: Lexes = [{} for _ in self.grammar.symbols]  # see filler.Lexes
         self._solved: dict[tuple[Any, ...], _Entry] = {}
         self._verified: set[int] = set()  # the choices (as _Path.choices) of checked problems
         self._parser: DerivationParser | None = None
@@ -457,6 +458,7 @@ class Family:
                 "rename one of them"
             )
         entry = _Entry(model)
+        entry.slot_tokens = tuple([s.index for s in model.slots])
         entry.numbers = [s for s in model.slots if s.kind == "number"]
         entry.others = sorted((s for s in model.slots if s.kind != "number"), key=lambda s: s.index)
         entry.styles = {s.name: s.style for s in entry.numbers}
@@ -488,7 +490,7 @@ class Family:
     ) -> _Path:
         """The entry of derivation ``d`` of ``view``, whose tokens ``kept`` were handed
         to the actions."""
-        at = {kept[s.index] for s in view.model.slots}
+        at = {kept[i] for i in view.slot_tokens}
         const = lv.sampler.engine.term_const
         varying = tuple(
             [i for i, (sym, _) in enumerate(d.tokens) if const[sym] is None and i not in at]
@@ -709,7 +711,7 @@ class Family:
         self,
         entry: _Path,
         tokens: Sequence[tuple[int, str]],
-        values: Mapping[str, Any],
+        values: dict[str, Any],
         rng: random.Random,
     ) -> list[tuple[int, str]]:
         """``tokens`` with ``entry``'s slots filled: numbers from ``values``, roles
@@ -730,7 +732,7 @@ class Family:
     def _checked(self, sym: int, text: str) -> str:
         """``text`` if it is a token of terminal ``sym`` (it lexes in context: the
         template check parses the whole problem), else a clear error."""
-        ok = self._lexes.get((sym, text))
+        ok = self._lexes[sym].get(text)
         if ok:
             return text
         if ok is None:
@@ -742,7 +744,7 @@ class Family:
             regexp, letters, _ = adapter.terminal_regexp(td)
             regex_module = bool(self.grammar.loaded.lark.options.regex)
             pattern = python_regex(regexp, flags_from_letters(letters), regex_module=regex_module)
-            ok = self._lexes[(sym, text)] = pattern.fullmatch(text) is not None
+            ok = self._lexes[sym][text] = pattern.fullmatch(text) is not None
         if not ok:
             terminal = self.grammar.symbols[sym].terminal
             raise SemanticError(

@@ -21,8 +21,8 @@ come in nearly as many orders, so compiling each would cost more than it saves.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Mapping, MutableSequence, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Final
 
 from .english import article, plural, verb_forms
 from .errors import SemanticError
@@ -30,13 +30,25 @@ from .seeds import below
 from .semantics import PRONOUNS, Slot, format_number, int_writer
 
 #: ``fill(out, kept, values, rng)`` fills ``out`` (the derivation's tokens, copied);
-#: a slot of the view is token ``kept[slot.index]``
-Tokens = MutableSequence[tuple[int, str]]
-Fill = Callable[[Tokens, Sequence[int], Mapping[str, Any], random.Random], None]
+#: a slot of the view is token ``kept[slot.index]``. (Lists, tuples and dicts, not
+#: their abstract types: compiled, indexing them is a C call, not a Python one.)
+Tokens = list[tuple[int, str]]
+Fill = Callable[[Tokens, tuple[int, ...], dict[str, Any], random.Random], None]
+#: ``lexes[terminal][text]``: whether ``text`` is known to be a token of ``terminal``
+Lexes = list[dict[str, bool]]
 
 # what a slot writes: the person's name, pronoun or verb form; the word, its article,
 # the noun in the number its quantity has, singular or plural; or a binding's error
-_NAME, _PRONOUN, _VERB, _WORD, _ARTICLE, _COUNTED, _SINGULAR, _PLURAL, _ERROR = range(9)
+# (Final: compiled, they are constants, not lookups in the module's dictionary)
+_NAME: Final = 0
+_PRONOUN: Final = 1
+_VERB: Final = 2
+_WORD: Final = 3
+_ARTICLE: Final = 4
+_COUNTED: Final = 5
+_SINGULAR: Final = 6
+_PLURAL: Final = 7
+_ERROR: Final = 8
 
 
 def plan_fill(
@@ -45,7 +57,7 @@ def plan_fill(
     *,
     people: Sequence[tuple[str, str]],
     lexicons: Mapping[str, Sequence[str]],
-    lexes: Mapping[tuple[int, str], bool],
+    lexes: Lexes,
     checked: Callable[[int, str], str],
     source: str,
 ) -> Fill:
@@ -100,14 +112,14 @@ def plan_fill(
         ops.append((slot.index, what, r, draw, slot.count))
 
     def fill(
-        out: Tokens, kept: Sequence[int], values: Mapping[str, Any], rng: random.Random
+        out: Tokens, kept: tuple[int, ...], values: dict[str, Any], rng: random.Random
     ) -> None:
         for k, name, style, whole in nums:
             i = kept[k]
             s = out[i][0]
             v = values[name]
             t = whole(v) if type(v) is int else format_number(v, style)
-            out[i] = (s, t if lexes.get((s, t)) else checked(s, t))
+            out[i] = (s, t if lexes[s].get(t) else checked(s, t))
         if not ops:
             return
         rb = below(rng)
@@ -155,7 +167,7 @@ def plan_fill(
             prev = i and (out[i - 1][1] or _before(out, i))
             if not prev or prev[-1] in ".!?":
                 t = t[:1].upper() + t[1:]
-            out[i] = (s, t if lexes.get((s, t)) else checked(s, t))
+            out[i] = (s, t if lexes[s].get(t) else checked(s, t))
 
     return fill
 

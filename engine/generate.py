@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Final
 
 from .errors import GramgenError, InvalidArgument
 from .parquet import AsItGoes, parquet_path, to_parquet
@@ -49,8 +49,8 @@ __all__ = [
 CHUNK = 256
 _STATE = "state-{shard}.json"
 _GIVE_UP_WINDOW = 2000  # candidates looked at without a new problem before giving up
-_LEVEL_BITS = 16  # a difficulty level fits in these bits of a duplicate table's entry
-_LEVEL_MASK = (1 << _LEVEL_BITS) - 1
+_LEVEL_BITS: Final = 16  # a difficulty level fits in these bits of a duplicate table's entry
+_LEVEL_MASK: Final = (1 << _LEVEL_BITS) - 1
 _GC_THRESHOLD = 50_000  # allocations between young collections while generating (default 700)
 _CHECKPOINT_SECONDS = 1.0  # between checkpoints: each is milliseconds of waiting for the disk
 _WRITE_BUFFER = 1 << 20

@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Sequence
+from typing import Final
 
 from . import _lark_adapter as adapter
 from ._regex import flags_from_letters, python_regex
@@ -29,15 +30,15 @@ from .parse import Recognizer
 __all__ = ["Renderer"]
 
 _SEPARATOR_CANDIDATES = (" ", "\n", "\t", "\r\n")
-_CONTEXT = 32  # characters before a token that its lookbehinds may see
-_NO_SPACE_BEFORE = frozenset(".,;:!?)]}%")
-_CLITIC = re.compile(r"['\u2019][a-z]")  # 's, 're, 'll: written onto the word before
+_CONTEXT: Final = 32  # characters before a token that its lookbehinds may see
+_NO_SPACE_BEFORE: Final = frozenset(".,;:!?)]}%")
+_CLITIC: Final = re.compile(r"['\u2019][a-z]")  # 's, 're, 'll: written onto the word before
 # a lookbehind, a word boundary, or an anchor outside a character class
 _LOOKS_BEHIND = re.compile(r"\(\?<[=!]|\\[bBA]|(?<!\[)\^")
 # a lookahead or an end anchor: what a pattern looks at to the right of its match
 _LOOKS_AHEAD = re.compile(r"\(\?[=!]|(?<!\\)\$|\\Z")
-_PAIR_CACHE_LIMIT = 50_000  # verdicts kept (a few MB); the cache starts over when full
-_NO_SPACE_AFTER = frozenset("([{$")
+_PAIR_CACHE_LIMIT: Final = 50_000  # verdicts kept (a few MB); the cache starts over when full
+_NO_SPACE_AFTER: Final = frozenset("([{$")
 SPACINGS = ("minimal", "always", "prose")
 
 
@@ -75,6 +76,12 @@ class Renderer:
         # depends on the pair alone: kept per spacing (minimal, prose)
         self._gaps_fixed = self._pairs_context_free and not self._behind and self.indenter is None
         self._gaps: dict[bool, dict[tuple[int, str, int, str], str]] = {False: {}, True: {}}
+        # the same verdicts found by the two types alone, ``[previous][next]`` (lists: a
+        # tuple of four is slow to hash and compare), each the last pair of texts met
+        # for those types; a row is made when its type is first met
+        self._types = max(self.type_of, default=0) + 1
+        self._last_gaps: dict[bool, list[list[tuple[str, str, str] | None] | None]] = {
+            False: [None] * self._types, True: [None] * self._types}  # fmt: skip
         #: the round trip's verdict without a tree, where lark's configuration allows it
         self.recognizer = Recognizer.of(loaded.lark)
         # join() writes the tokens side by side whenever the basic lexer reads each of
@@ -182,6 +189,7 @@ class Renderer:
         if gaps:
             # every pair's gap depends on the pair alone: look them up, and fall back
             # to working them out only when one is new
+            last = self._last_gaps[prose]
             out: list[str] = []
             psym, ptext = -1, ""
             for sym, t in toks:
@@ -189,9 +197,18 @@ class Renderer:
                     out.append("")
                     continue
                 if ptext:
-                    g = gaps.get((psym, ptext, sym, t))
-                    if g is None:
-                        break
+                    row = last[psym]
+                    hit = row[sym] if row is not None else None
+                    if hit is not None and hit[0] == ptext and hit[1] == t:
+                        g = hit[2]
+                    else:
+                        found = gaps.get((psym, ptext, sym, t))
+                        if found is None:
+                            break
+                        g = found
+                        if row is None:
+                            row = last[psym] = [None] * self._types
+                        row[sym] = (ptext, t, g)
                     out.append(g)
                 else:
                     out.append("")

@@ -8,12 +8,13 @@ from __future__ import annotations
 import random
 from _random import Random as _CRandom
 from collections.abc import Callable
+from typing import Final
 
 from .errors import InvalidArgument
 
 __all__ = ["below", "item_seed", "seeded"]
 
-_MASK = (1 << 64) - 1
+_MASK: Final = (1 << 64) - 1
 
 
 def item_seed(root: int, index: int) -> int:

@@ -51,13 +51,21 @@ class _Shape:
             for s in syms
         ]
         self.inner_flag = [self.keep[s.id] or bool(s.inner_kept) for s in syms]
-        # each alternative's children with their flags, last first (for :func:`view`'s stack)
-        self.reversed_children = [
-            [tuple(zip(reversed(a.items), reversed(flags), strict=True))
+        # for :func:`view`'s stack, which holds ints, not tuples (one allocation fewer
+        # for each node): each alternative's children last first, each as
+        # ``child << 2 | flag << 1``, and the same of each optional's or repetition's
+        # inner symbol (the low bit is for the caller's quiet flag)
+        self.packed_children = [
+            [tuple([c << 2 | f << 1 for c, f in zip(reversed(a.items), reversed(flags),
+                                                    strict=True)])
              for a, flags in zip(s.alts, self.alt_flags[s.id], strict=True)]
             if s.kind is Kind.RULE else []
             for s in syms
         ]  # fmt: skip
+        self.packed_inner = [
+            s.inner << 2 | self.inner_flag[s.id] << 1 if s.kind in (Kind.OPT, Kind.REP) else 0
+            for s in syms
+        ]
         self.type_of = {s.id: s.terminal for s in syms if s.kind is Kind.TERM}
         self.grammar = grammar
         self._default_views: Views | None = None
@@ -352,25 +360,27 @@ def view(
     if views is None:
         views = shape.views
     engine = sampler.engine
-    kind, items, inner = engine.kind, engine.items, engine.inner
+    kind, items = engine.kind, engine.items
     cls, silent, keep = views.cls, views.silent, shape.keep
-    children, inner_flag = shape.reversed_children, shape.inner_flag
+    children, packed_inner = shape.packed_children, shape.packed_inner
     path = derivation.path
     p = tok = 0
     key: list[int] = []
     kept: list[int] = []
     choices: list[tuple[int, int]] = []
-    stack: list[tuple[int, bool, bool]] = [(derivation.start, True, False)]
-    pop, push = stack.pop, stack.append
+    # each entry: symbol << 2 | flag << 1 | quiet (the stack.pop and .append below are
+    # written out, not bound to names: compiled, they are calls into C, not Python calls)
+    stack: list[int] = [derivation.start << 2 | 2]
     while stack:
-        s, flag, quiet = pop()
+        e = stack.pop()
+        s = e >> 2
         k = kind[s]
         if k == 3:
-            if not quiet and (flag or keep[s]):
+            if not e & 1 and (e & 2 or keep[s]):
                 kept.append(tok)
             tok += 1
             continue
-        quiet = quiet or silent[s]
+        quiet = bool(e & 1) or silent[s]
         if k == 0:
             its = items[s]
             if len(its) == 1:
@@ -382,8 +392,11 @@ def view(
                     key.append(cls[s][a])
             if record:
                 choices.append((s, a))
-            for c, f in children[s][a]:
-                push((c, f, quiet))
+            if quiet:
+                for c in children[s][a]:
+                    stack.append(c | 1)
+            else:
+                stack.extend(children[s][a])
         else:
             a = path[p]
             p += 1
@@ -391,9 +404,9 @@ def view(
                 key.append(a)
             if record:
                 choices.append((s, a))
-            child = (inner[s], inner_flag[s], quiet)
-            for _ in range(a if k == 2 else 1 if a else 0):
-                push(child)
+            n = a if k == 2 else 1 if a else 0
+            if n:
+                stack.extend([packed_inner[s] | 1 if quiet else packed_inner[s]] * n)
     return tuple(key), kept, choices
 
 

@@ -16,16 +16,16 @@ LEXICONS = {"fruit": ("apple", "pear"), "color": ("red",)}
 
 
 def _fill(numbers, others, tokens, values, *, seed=1, people=PEOPLE, lexicons=LEXICONS):
-    lexes: dict[tuple[int, str], bool] = {}
+    lexes: list[dict[str, bool]] = [{} for _ in range(16)]
 
     def checked(sym: int, text: str) -> str:
-        lexes[(sym, text)] = True
+        lexes[sym][text] = True
         return text
 
     fill = plan_fill(numbers, others, people=people, lexicons=lexicons, lexes=lexes,
                      checked=checked, source="shop.lark")  # fmt: skip
     out = [(0, t) for t in tokens]
-    fill(out, list(range(len(tokens))), values, random.Random(seed))
+    fill(out, tuple(range(len(tokens))), values, random.Random(seed))
     return [t for _, t in out]
 
 
@@ -87,7 +87,7 @@ def test_a_text_that_is_not_a_token_of_its_terminal_is_an_error():
     def checked(sym: int, text: str) -> str:
         raise SemanticError(f"the word {text!r} does not match terminal WORD")
 
-    fill = plan_fill([Slot(0, "number", name="n")], [], people=PEOPLE, lexicons={}, lexes={},
+    fill = plan_fill([Slot(0, "number", name="n")], [], people=PEOPLE, lexicons={}, lexes=[{}] * 16,
                      checked=checked, source="shop.lark")  # fmt: skip
     with pytest.raises(SemanticError, match="'12' does not match terminal WORD"):
-        fill([(9, "1")], [0], {"n": 12}, random.Random(0))
+        fill([(9, "1")], (0,), {"n": 12}, random.Random(0))
