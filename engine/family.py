@@ -183,7 +183,7 @@ class _Entry:
     slot_tokens: tuple[int, ...] = ()  # every slot's index (for _path: read once)
     # (index, kind, role) of its name, noun and word slots, in that order (see
     # _role_words: read once, not each slot's attributes for every problem)
-    word_slots: tuple[tuple[int, str, str], ...] | None = None
+    word_slots: tuple[tuple[int, str, str], ...] = ()
     styles: dict[str, str] = field(default_factory=dict)
     # its steps and trace written from the numbers, compiled on first use; and whether
     # they or the answer's unit need the problem's role words
@@ -461,6 +461,8 @@ class Family:
         entry.slot_tokens = tuple([s.index for s in model.slots])
         entry.numbers = [s for s in model.slots if s.kind == "number"]
         entry.others = sorted((s for s in model.slots if s.kind != "number"), key=lambda s: s.index)
+        entry.word_slots = tuple([(s.index, s.kind, s.role) for s in entry.others
+                                  if s.kind in ("name", "noun", "word")])  # fmt: skip
         entry.styles = {s.name: s.style for s in entry.numbers}
         m = model
         meaning = (tuple(m.relations), m.answer, tuple(m.free.items()),
@@ -756,7 +758,7 @@ class Family:
     def _writer(self, view: _Entry) -> Writer:
         """``view``'s writer of steps and trace, compiled (once per view)."""
         m = view.model
-        roles = {s.role for s in view.others if s.kind in ("name", "noun", "word")}
+        roles = {role for _, _, role in view.word_slots}
         quantities = {*m.free, *m.written, *m.lets, "answer"}
         view.writer = compile_writer(
             m.steps, quantities, view.styles, self.actions.answer_style, roles,
@@ -1202,15 +1204,9 @@ def _vague_words(style: str, prev: str, prev2: str, nxt: str, after: Sequence[st
 
 def _role_words(entry: _Path, tokens: Sequence[tuple[int, str]]) -> dict[str, tuple[str, str]]:
     """role -> (singular, plural) words as the problem wrote them."""
-    view = entry.view
-    slots = view.word_slots
-    if slots is None:
-        kinds = ("name", "noun", "word")
-        slots = view.word_slots = tuple([(s.index, s.kind, s.role) for s in view.others
-                                         if s.kind in kinds])  # fmt: skip
     out: dict[str, tuple[str, str]] = {}
     kept = entry.kept
-    for index, kind, role in slots:
+    for index, kind, role in entry.view.word_slots:
         if role in out:  # (the first slot of a role gives its words)
             continue
         text = tokens[kept[index]][1]
