@@ -243,6 +243,32 @@ def load_lexicon(spec: str | Path | Sequence[str]) -> tuple[str, ...]:
     return out
 
 
+_SYMBOLS: dict[str, Any] = {}
+
+
+def _symbol(name: str) -> Any:
+    """The real sympy symbol ``name`` (sympy makes one object per name and assumptions;
+    this finds it without sympy's call)."""
+    sym = _SYMBOLS.get(name)
+    if sym is None:
+        import sympy  # type: ignore[import-untyped, unused-ignore]
+
+        sym = _SYMBOLS[name] = sympy.Symbol(name, real=True)
+    return sym
+
+
+_fraction = functools.lru_cache(maxsize=1024)(Fraction)  # counts of nouns, made once each
+
+
+@functools.lru_cache(maxsize=1024)
+def _range(lo: Any, hi: Any, step: Any, check: bool = True) -> tuple[Fraction, Fraction, Fraction]:
+    """``(lo, hi, step)`` as fractions (made once for each range a family uses)."""
+    range_ = Fraction(lo), Fraction(hi), Fraction(step)
+    if check and not (range_[0] <= range_[1] and range_[2] > 0):
+        raise InvalidArgument(f"number range needs lo <= hi and step > 0, got {lo}, {hi}")
+    return range_
+
+
 @dataclass(slots=True)
 class Slot:
     """A token of the derivation whose text is filled per problem."""
@@ -306,26 +332,18 @@ class Semantics(Transformer[Token, Any]):
         self.level = level
         self.model = Model()
         self._unnamed = 0  # numbers named n0, n1, ... so far
+        self._taken = {"answer"}  # quantity names taken
 
     # -- numbers -------------------------------------------------------------------------
 
-    def _symbol(self, name: str | None, *, integer: bool = False) -> Any:
-        import sympy  # type: ignore[import-untyped, unused-ignore]
-
+    def _symbol(self, name: str | None) -> Any:
         if name is None:
             name = f"n{self._unnamed}"
             self._unnamed += 1
-        m = self.model
-        if (
-            name == "answer"
-            or name in m.free
-            or name in m.unknowns
-            or name in m.lets
-            or name in m.written
-            or any(s.name == name for s in m.slots)
-        ):
+        if name in self._taken:
             raise InvalidArgument(f"quantity name {name!r} is used twice in one problem")
-        return sympy.Symbol(name, real=True)
+        self._taken.add(name)
+        return _symbol(name)
 
     def number(
         self,
@@ -344,11 +362,8 @@ class Semantics(Transformer[Token, Any]):
         that fits the words around it ("some", "a certain number of", "a certain
         amount"); a phrase of its own ("a certain age"); or None: never left vague.
         """
-        lo_, hi_, step_ = Fraction(lo), Fraction(hi), Fraction(step)
-        if not (lo_ <= hi_ and step_ > 0):
-            raise InvalidArgument(f"number range needs lo <= hi and step > 0, got {lo}, {hi}")
         sym = self._symbol(name)
-        self.model.free[sym.name] = (lo_, hi_, step_)
+        self.model.free[sym.name] = _range(lo, hi, step)
         self.model.written.append(sym.name)
         self.model.slots.append(
             Slot(int(tok.start_pos or 0), "number", name=sym.name, style=style, vague=vague)
@@ -376,7 +391,7 @@ class Semantics(Transformer[Token, Any]):
     def unknown(self, name: str, lo: Any = 1, hi: Any = 20, *, step: Any = 1) -> Any:
         """A quantity the text does not state (chosen first from ``lo..hi``)."""
         sym = self._symbol(name)
-        self.model.free[name] = (Fraction(lo), Fraction(hi), Fraction(step))
+        self.model.free[name] = _range(lo, hi, step, check=False)
         self.model.unknowns.append(name)
         return sym
 
@@ -407,8 +422,12 @@ class Semantics(Transformer[Token, Any]):
 
     # -- bindings ------------------------------------------------------------------------
 
-    def _bind(self, tok: Token, kind: str, role: str, **extra: Any) -> str:
-        self.model.slots.append(Slot(int(tok.start_pos or 0), kind, role=role, **extra))
+    def _bind(
+        self, tok: Token, kind: str, role: str, form: str = "", count: Any = None, lexicon: str = ""
+    ) -> str:
+        self.model.slots.append(
+            Slot(int(tok.start_pos or 0), kind, role, "", "int", form, count, lexicon)
+        )
         return role
 
     def person(self, tok: Token, role: str = "a") -> str:
@@ -431,7 +450,7 @@ class Semantics(Transformer[Token, Any]):
         (a number, or a quantity) says. Roles drawing on one lexicon get distinct words."""
         name = getattr(count, "name", None)
         return self._bind(
-            tok, "noun", role, count=name if name else Fraction(count), lexicon=lexicon or role
+            tok, "noun", role, count=name if name else _fraction(count), lexicon=lexicon or role
         )
 
     def word(self, tok: Token, role: str, *, lexicon: str | None = None) -> str:

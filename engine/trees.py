@@ -22,6 +22,7 @@ from collections.abc import Hashable, Mapping
 from typing import Any
 
 from lark import Token, Transformer, Tree
+from lark.exceptions import GrammarError, VisitError
 from lark.visitors import Discard
 
 from .derive import Derivation
@@ -31,6 +32,49 @@ from .sample import Sampler
 __all__ = ["Views", "placeholders", "to_lark", "transform", "view"]
 
 _Out = list[Any]
+
+_new_str = str.__new__
+_MISSING: Any = object()
+
+
+def _token(type_: str, text: str, pos: int) -> Token:
+    """``Token(type_, text, start_pos=pos)``, made without lark's constructor (two
+    Python calls that cost more than the rest of a token's handling)."""
+    t: Any = _new_str(Token, text)
+    t.type, t.start_pos, t.value = type_, pos, text
+    t.line = t.column = t.end_line = t.end_column = t.end_pos = None
+    return t  # type: ignore[no-any-return]
+
+
+def _call_token(transformer: Any, t: Token) -> Any:
+    """``transformer._call_userfunc_token(t)`` as lark's ``Transformer`` has it, in
+    place (one Python call fewer per token)."""
+    fn = getattr(transformer, t.type, _MISSING)
+    if fn is _MISSING:
+        return transformer.__default_token__(t)
+    try:
+        return fn(t)
+    except GrammarError:
+        raise
+    except Exception as e:
+        raise VisitError(t.type, t, e)  # type: ignore[no-untyped-call]  # noqa: B904
+
+
+def _call_rule(transformer: Any, name: str, children: _Out) -> Any:
+    """``transformer._call_userfunc(Tree(name, children))`` as lark's ``Transformer``
+    has it, in place: the tree is made only where lark's user would see it."""
+    fn = getattr(transformer, name, _MISSING)
+    if fn is _MISSING:
+        return transformer.__default__(name, children, Tree(name, children).meta)
+    try:
+        wrapper = getattr(fn, "visit_wrapper", None)
+        if wrapper is not None:
+            return fn.visit_wrapper(fn, name, children, Tree(name, children).meta)
+        return fn(children)
+    except GrammarError:
+        raise
+    except Exception as e:
+        raise VisitError(name, Tree(name, children), e)  # type: ignore[no-untyped-call]  # noqa: B904
 
 
 def _keep_all(grammar: Grammar, sym: Symbol) -> bool:
@@ -269,7 +313,11 @@ def _convert(
     inner_flag = shape.inner_flag
     use_placeholders = bool(grammar.loaded.lark.options.maybe_placeholders)
     visit_tokens = transformer is not None and bool(transformer.__visit_tokens__)
-    call_token = transformer._call_userfunc_token if visit_tokens else None  # type: ignore[union-attr]
+    # lark's own dispatch, unless the transformer has its own
+    own = visit_tokens and (
+        type(transformer)._call_userfunc_token is not Transformer._call_userfunc_token  # type: ignore[union-attr]
+    )
+    call_token = transformer._call_userfunc_token if own else None  # type: ignore[union-attr]
     p = tok = 0
 
     def frame(sym: int) -> list[Any]:
@@ -300,8 +348,13 @@ def _convert(
             if kind[c] == 3:
                 if f[3][i] or keep_all[c]:
                     # start_pos holds the token's index in the derivation, for slot filling
-                    t = Token(type_of[c], tokens[tok][1], start_pos=tok)
-                    f[5].append(call_token(t) if call_token is not None else t)
+                    t = _token(type_of[c], tokens[tok][1], tok)
+                    if not visit_tokens:
+                        f[5].append(t)
+                    elif call_token is None:
+                        f[5].append(_call_token(transformer, t))
+                    else:
+                        f[5].append(call_token(t))
                 tok += 1
             else:
                 frames.append(frame(c))
@@ -336,6 +389,8 @@ def _rule_node(
     if transformer is None:
         return [Tree(name, children)]
     kept = [c for c in children if c is not Discard]
+    if type(transformer)._call_userfunc is Transformer._call_userfunc:
+        return [_call_rule(transformer, name, kept)]
     return [transformer._call_userfunc(Tree(name, kept))]  # type: ignore[no-untyped-call]
 
 

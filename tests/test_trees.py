@@ -8,7 +8,8 @@ from pathlib import Path
 import lark
 import pytest
 from lark import Token, Transformer, Tree
-from lark.visitors import Discard
+from lark.exceptions import VisitError
+from lark.visitors import Discard, v_args
 
 from gramgen import Grammar, Sampler
 from gramgen.trees import all_choices, to_lark, transform, view
@@ -124,6 +125,67 @@ def test_one_pass_transform_makes_larks_calls(grammar: str, options: dict[str, o
         want = plain.transform(to_lark(s, smp.derivation))  # type: ignore[arg-type]
         assert got == want, smp.text
         assert fused.calls == plain.calls, smp.text
+
+
+def _slots(tok: Token) -> tuple[object, ...]:
+    return (str(tok), *(getattr(tok, a) for a in Token.__slots__))
+
+
+class _Acts(Transformer[Token, object]):
+    """Token and rule methods (one inline, through lark's ``v_args``) that record
+    every slot of the tokens they are handed; ``fail`` names a method that raises."""
+
+    def __init__(self, fail: str = "") -> None:
+        super().__init__()
+        self.fail = fail
+
+    def _check(self, name: str) -> None:
+        if name == self.fail:
+            raise ValueError(f"{name} failed")
+
+    def NUM(self, tok: Token) -> object:
+        self._check("NUM")
+        return ("NUM", _slots(tok))
+
+    def NAME(self, tok: Token) -> object:
+        self._check("NAME")
+        return ("NAME", _slots(tok))
+
+    @v_args(inline=True)
+    def intro(self, *children: object) -> object:
+        self._check("intro")
+        return ("intro", children)
+
+    def gain(self, children: list[object]) -> object:
+        self._check("gain")
+        return ("gain", tuple(children))
+
+
+@pytest.mark.parametrize("fail", ["", "NUM", "NAME", "intro", "gain"])
+def test_one_pass_transform_calls_methods_as_lark_does(fail: str) -> None:
+    """transform() hands token and rule methods (plain and ``v_args``-wrapped) what
+    lark's own Transformer does, tokens alike in every field; an error in a method
+    comes out as lark's VisitError naming the same rule or terminal."""
+    s = Sampler(Grammar.from_string(PHRASINGS, parser="lalr"))
+    raised = 0
+    for smp in s.sample(60, seed=2):
+        tree = to_lark(s, smp.derivation)
+        assert isinstance(tree, Tree)
+        for t in tree.scan_values(lambda v: isinstance(v, Token)):  # as lark makes them
+            assert _slots(t) == _slots(Token(t.type, str(t), start_pos=t.start_pos))
+        want: object
+        got: object
+        try:
+            want = _Acts(fail).transform(tree)
+        except VisitError as err:
+            want = (err.rule, type(err.orig_exc), str(err.orig_exc))
+        try:
+            got = transform(s, smp.derivation, _Acts(fail))
+        except VisitError as err:
+            got = (err.rule, type(err.orig_exc), str(err.orig_exc))
+            raised += 1
+        assert got == want, smp.text
+    assert bool(raised) == bool(fail)
 
 
 PHRASINGS = """\
