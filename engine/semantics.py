@@ -260,12 +260,23 @@ def _symbol(name: str) -> Any:
 _fraction = functools.lru_cache(maxsize=1024)(Fraction)  # counts of nouns, made once each
 
 
+class _Range(tuple[Fraction, Fraction, Fraction]):
+    """A quantity's ``(lo, hi, step)``, its hash worked out once: a new view's meaning
+    is looked up by its ranges, and a fraction's hash is a Python call each time."""
+
+    _hash: int
+
+    def __hash__(self) -> int:
+        return self._hash
+
+
 @functools.lru_cache(maxsize=1024)
 def _range(lo: Any, hi: Any, step: Any, check: bool = True) -> tuple[Fraction, Fraction, Fraction]:
     """``(lo, hi, step)`` as fractions (made once for each range a family uses)."""
-    range_ = Fraction(lo), Fraction(hi), Fraction(step)
+    range_ = _Range((Fraction(lo), Fraction(hi), Fraction(step)))
     if check and not (range_[0] <= range_[1] and range_[2] > 0):
         raise InvalidArgument(f"number range needs lo <= hi and step > 0, got {lo}, {hi}")
+    range_._hash = hash(tuple(range_))
     return range_
 
 
@@ -448,7 +459,7 @@ class Semantics(Transformer[Token, Any]):
     def noun(self, tok: Token, role: str, count: Any = 2, *, lexicon: str | None = None) -> str:
         """A noun from a lexicon bound to ``role``, singular or plural as ``count``
         (a number, or a quantity) says. Roles drawing on one lexicon get distinct words."""
-        name = getattr(count, "name", None)
+        name = None if isinstance(count, int) else getattr(count, "name", None)
         return self._bind(
             tok, "noun", role, count=name if name else _fraction(count), lexicon=lexicon or role
         )
