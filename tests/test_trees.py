@@ -188,6 +188,23 @@ def test_one_pass_transform_calls_methods_as_lark_does(fail: str) -> None:
     assert bool(raised) == bool(fail)
 
 
+class _OwnDispatch(_Acts):
+    """Overrides lark's dispatch itself: transform() must go through it."""
+
+    def _call_userfunc(self, tree: Tree[Token], new_children: list[object] | None = None) -> object:
+        return ("own", tree.data, tuple(new_children or tree.children))
+
+    def _call_userfunc_token(self, token: Token) -> object:
+        return ("own", token.type, str(token))
+
+
+def test_one_pass_transform_keeps_a_transformers_own_dispatch() -> None:
+    s = Sampler(Grammar.from_string(PHRASINGS, parser="lalr"))
+    for smp in s.sample(30, seed=4):
+        want = _OwnDispatch().transform(to_lark(s, smp.derivation))  # type: ignore[arg-type]
+        assert transform(s, smp.derivation, _OwnDispatch()) == want, smp.text
+
+
 PHRASINGS = """\
 start: intro step+ ask
 intro: NAME "has" NUM ITEM "."
