@@ -327,7 +327,9 @@ class Semantics(Transformer[Token, Any]):
     noun role or word that follows the answer, as in "39 pencils").
 
     In actions, ``self.level`` is the difficulty level being generated (1 is
-    easiest). The root action returns the answer (an expression).
+    easiest). The root action returns the answer (an expression). The instance keeps
+    its own state in ``level``, ``model``, ``_unnamed`` and ``_taken``: a subclass must
+    not use these names for anything else.
     """
 
     topic: ClassVar[str] = ""
