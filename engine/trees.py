@@ -313,11 +313,11 @@ def _convert(
     inner_flag = shape.inner_flag
     use_placeholders = bool(grammar.loaded.lark.options.maybe_placeholders)
     visit_tokens = transformer is not None and bool(transformer.__visit_tokens__)
-    # lark's own dispatch, unless the transformer has its own
-    own = visit_tokens and (
-        type(transformer)._call_userfunc_token is not Transformer._call_userfunc_token  # type: ignore[union-attr]
-    )
+    # lark's own dispatch (done in place below), unless the transformer has its own
+    cls: Any = type(transformer)
+    own = visit_tokens and cls._call_userfunc_token is not Transformer._call_userfunc_token
     call_token = transformer._call_userfunc_token if own else None  # type: ignore[union-attr]
+    lark_rules = transformer is not None and cls._call_userfunc is Transformer._call_userfunc
     p = tok = 0
 
     def frame(sym: int) -> list[Any]:
@@ -366,7 +366,7 @@ def _convert(
             if not choice and s.brackets and use_placeholders:
                 out = [None] * placeholders(grammar, s.inner, s.inner_kept)
         elif s.kind is not Kind.REP and not s.is_group:
-            out = _rule_node(s, choice, out, transformer)
+            out = _rule_node(s, choice, out, transformer, lark_rules)
         if frames:
             frames[-1][5].extend(out)
         else:
@@ -375,8 +375,15 @@ def _convert(
 
 
 def _rule_node(
-    s: Symbol, choice: int, children: _Out, transformer: Transformer[Any, Any] | None
+    s: Symbol,
+    choice: int,
+    children: _Out,
+    transformer: Transformer[Any, Any] | None,
+    lark_rules: bool,
 ) -> _Out:
+    """The node's children as lark's tree has them: the node itself (built, or
+    transformed: in place where ``lark_rules``, the transformer keeping lark's dispatch),
+    or its children where lark inlines it."""
     alias = s.alts[choice].alias
     if alias is None:
         name = s.template or s.name
@@ -389,7 +396,7 @@ def _rule_node(
     if transformer is None:
         return [Tree(name, children)]
     kept = [c for c in children if c is not Discard]
-    if type(transformer)._call_userfunc is Transformer._call_userfunc:
+    if lark_rules:
         return [_call_rule(transformer, name, kept)]
     return [transformer._call_userfunc(Tree(name, kept))]  # type: ignore[no-untyped-call]
 
