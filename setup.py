@@ -27,6 +27,17 @@ COMPILED = [
     ("solvers", "instance"),
 ]
 PACKAGES = {"engine": "gramgen", "solvers": "gramgen/solvers"}
+HERE = Path(__file__).resolve().parent
+
+
+def _packages() -> list[str]:
+    """The installed packages. Every folder of ``grammars/`` is one: its families'
+    actions are ``.py`` files, and setuptools warns of (and may one day drop) a folder
+    of modules that no package names."""
+    grammars = HERE / "grammars"
+    folders = sorted(p for p in grammars.rglob("*") if p.is_dir() and p.name != "__pycache__")
+    found = [".".join(("gramgen.grammars", *p.relative_to(grammars).parts)) for p in folders]
+    return ["gramgen", "gramgen.solvers", "gramgen.grammars", *found]
 
 
 # (not for an editable install: its compiled modules would hide later edits of the sources)
@@ -35,10 +46,9 @@ WANTED = WANTED and "editable_wheel" not in sys.argv
 
 
 def _extensions() -> list[object]:
-    here = Path(__file__).resolve().parent
     # setuptools builds in build/ and packs all it finds there: extensions left by an
     # earlier build would go into this one's wheel, even a pure one
-    for old in (here / "build").glob("lib*"):
+    for old in (HERE / "build").glob("lib*"):
         shutil.rmtree(old, ignore_errors=True)
     if not WANTED:
         return []
@@ -51,10 +61,10 @@ def _extensions() -> list[object]:
         return []
     # mypyc names a module by the packages around its file: build from a copy of the
     # sources laid out as the installed package is (engine/ is gramgen/)
-    tree = here / "build" / "mypyc-src"
+    tree = HERE / "build" / "mypyc-src"
     shutil.rmtree(tree, ignore_errors=True)
-    shutil.copytree(here / "engine", tree / "gramgen")
-    shutil.copytree(here / "solvers", tree / "gramgen" / "solvers")
+    shutil.copytree(HERE / "engine", tree / "gramgen")
+    shutil.copytree(HERE / "solvers", tree / "gramgen" / "solvers")
     paths = [os.path.relpath(tree / PACKAGES[pkg] / f"{mod}.py") for pkg, mod in COMPILED]
     # the build's environment has none of the dependencies: their types are unknown
     # (Any) to mypy here; ``mypy --strict`` checks them in development
@@ -63,6 +73,7 @@ def _extensions() -> list[object]:
 
 
 setup(
+    packages=_packages(),
     ext_modules=_extensions(),
     # (setuptools hands these to pip as requirements of the build)
     setup_requires=["mypy>=1.10"] if WANTED else [],
