@@ -997,10 +997,11 @@ class Family:
 def _check_names(grammar: Grammar, actions: type[Semantics], path: Path) -> None:
     """A rule or alias named like a Semantics method would replace it: say so."""
     from .grammar import Kind
-    from .semantics import Story
+    from .semantics import _STATE, Story
 
-    # the API and the settings of the base classes (terminal callbacks are upper case)
-    reserved = {n for n in dir(Story) if not n.startswith("_") and not n.isupper()}
+    # the API, the settings and the state of the base classes (terminal callbacks are
+    # upper case)
+    reserved = {n for n in (*dir(Story), *_STATE) if not n.startswith("_") and not n.isupper()}
     for sym in grammar.symbols:
         if sym.kind is not Kind.RULE:
             continue

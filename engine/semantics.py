@@ -36,7 +36,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Final
 
 from lark import Token, Transformer
 
@@ -271,11 +271,13 @@ class _Range(tuple[Fraction, Fraction, Fraction]):
 
 
 @functools.lru_cache(maxsize=1024)
-def _range(lo: Any, hi: Any, step: Any, check: bool = True) -> tuple[Fraction, Fraction, Fraction]:
+def _range(lo: Any, hi: Any, step: Any) -> tuple[Fraction, Fraction, Fraction]:
     """``(lo, hi, step)`` as fractions (made once for each range a family uses)."""
     range_ = _Range((Fraction(lo), Fraction(hi), Fraction(step)))
-    if check and not (range_[0] <= range_[1] and range_[2] > 0):
-        raise InvalidArgument(f"number range needs lo <= hi and step > 0, got {lo}, {hi}")
+    if not (range_[0] <= range_[1] and range_[2] > 0):
+        raise InvalidArgument(
+            f"number range needs lo <= hi and step > 0, got lo={lo}, hi={hi}, step={step}"
+        )
     range_._hash = hash(tuple(range_))
     return range_
 
@@ -316,6 +318,10 @@ class Model:
     lexicons: dict[str, str] = field(default_factory=dict)  # role -> lexicon
 
 
+# what a Semantics instance keeps its state in (see Semantics.__init__)
+_STATE: Final = ("level", "model", "_unnamed", "_taken")
+
+
 class Semantics(Transformer[Token, Any]):
     """Base class for a family's actions. Subclass it beside the grammar.
 
@@ -328,8 +334,8 @@ class Semantics(Transformer[Token, Any]):
 
     In actions, ``self.level`` is the difficulty level being generated (1 is
     easiest). The root action returns the answer (an expression). The instance keeps
-    its own state in ``level``, ``model``, ``_unnamed`` and ``_taken``: a subclass must
-    not use these names for anything else.
+    its own state in ``level``, ``model``, ``_unnamed`` and ``_taken``: a subclass that
+    defines one of these names is an error.
     """
 
     topic: ClassVar[str] = ""
@@ -339,6 +345,15 @@ class Semantics(Transformer[Token, Any]):
     answer_style: ClassVar[str] = "int"
     answer_domain: ClassVar[str] = "whole"  # whole | integer | rational | positive
     answer_unit: ClassVar[str] = ""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        clash = sorted(set(vars(cls)) & set(_STATE))
+        if clash:
+            raise InvalidArgument(
+                f"{cls.__name__} defines {', '.join(map(repr, clash))}: the Semantics "
+                "instance keeps its own state under that name; rename it"
+            )
 
     def __init__(self, level: int = 1) -> None:
         super().__init__(visit_tokens=True)
@@ -404,7 +419,7 @@ class Semantics(Transformer[Token, Any]):
     def unknown(self, name: str, lo: Any = 1, hi: Any = 20, *, step: Any = 1) -> Any:
         """A quantity the text does not state (chosen first from ``lo..hi``)."""
         sym = self._symbol(name)
-        self.model.free[name] = _range(lo, hi, step, check=False)
+        self.model.free[name] = _range(lo, hi, step)
         self.model.unknowns.append(name)
         return sym
 

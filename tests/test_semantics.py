@@ -272,6 +272,27 @@ def test_errors_in_actions_name_the_rule_and_the_derivation(tmp_path: Path) -> N
     with pytest.raises(GrammarError, match="'result' has the name of the Semantics") as err:
         Family(tmp_path / "clash.lark")
     assert err.value.line == 2
+    (tmp_path / "clash.lark").write_text('start: model\nmodel: "x"\n')
+    with pytest.raises(GrammarError, match="'model' has the name of the Semantics") as err:
+        Family(tmp_path / "clash.lark")
+    assert err.value.line == 2
+
+
+@pytest.mark.parametrize("name", ["level", "model", "_unnamed", "_taken"])
+def test_actions_that_reuse_the_names_the_base_class_keeps_state_in_are_refused(
+    tmp_path: Path, name: str
+) -> None:
+    (tmp_path / "own.lark").write_text('start: "x" NUM\nNUM: /[0-9]/\n')
+    (tmp_path / "own.py").write_text(
+        "from gramgen.semantics import Semantics\n"
+        "class Own(Semantics):\n"
+        f"    def {name}(self, c):\n"
+        "        return 1\n"
+        "    def start(self, c):\n"
+        "        return 1\n"
+    )
+    with pytest.raises(SemanticError, match=rf"own\.py: .*Own defines '{name}'.*rename it"):
+        Family(tmp_path / "own.lark")
 
 
 @given(
@@ -528,6 +549,29 @@ def test_a_quantity_name_used_twice_in_one_problem_is_an_error(second):
         again()
     with pytest.raises(InvalidArgument, match="quantity name 'answer' is used twice"):
         s.let("answer", x)
+
+
+@pytest.mark.parametrize(
+    ("call", "bad"),
+    [
+        ("self.number(c[0], 30, 5)", "lo=30, hi=5, step=1"),
+        ("self.number(c[0], 1, 9, step=0)", "lo=1, hi=9, step=0"),
+        ("self.unknown('x', 30, 5)", "lo=30, hi=5, step=1"),
+        ("self.unknown('x', 1, 9, step=-1)", "lo=1, hi=9, step=-1"),
+    ],
+)
+def test_a_range_no_number_can_meet_names_the_rule_that_gave_it(
+    tmp_path: Path, call: str, bad: str
+) -> None:
+    fam = _family_at(
+        tmp_path,
+        "ranges",
+        'start: "Take" NUM "."\nNUM: /[1-9][0-9]*/\n%ignore " "\n',
+        f"    def start(self, c):\n        return {call}\n",
+    )
+    with pytest.raises(SemanticError, match=rf"action for 'start' raised .*{bad}.*'Take") as err:
+        fam.item(0)
+    assert "ranges.lark" in str(err.value)
 
 
 def test_the_structure_caches_stay_bounded_and_keep_their_newest():
