@@ -33,11 +33,11 @@ import random
 import re
 import sys
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
 from lark import Token
 from lark.exceptions import VisitError
@@ -638,7 +638,7 @@ class Family:
             },
         }
         if unsolvable:
-            return self._unsolvable(lv, entry, d, tokens, record, rng)
+            return self._unsolvable(lv, entry, d, tokens, values, record, rng, verify)
         varying = entry.varying
         edges = tuple([tokens[i][1][:1] + tokens[i][1][-1:] for i in varying]) if varying else ()
         frame = entry.frame if edges == entry.edges else self._frame(lv, entry, edges, d)
@@ -791,10 +791,15 @@ class Family:
         entry: _Path,
         d: Derivation,
         tokens: list[tuple[int, str]],
+        values: Mapping[str, Any],
         record: dict[str, Any],
         rng: random.Random,
+        verify: str,
     ) -> dict[str, Any]:
-        """The problem with one number the answer needs replaced by a vague phrase."""
+        """The problem with one number the answer needs replaced by a vague phrase,
+        checked as :meth:`check` checks it: two numbers in its place, with the other
+        numbers of this problem, give two problems with different answers (``verify``
+        ``full``: those problems written out and parsed back as well)."""
         open_slots = self._placed(entry, self._open_slots(entry.view))
         if not open_slots:
             raise self._rejected(
@@ -817,11 +822,30 @@ class Family:
             question="".join(pieces), answer="", answer_type="none", answer_value=None,
             answer_text=_ANSWER_NONE, solvable=False, steps=[], trace="",
         )  # fmt: skip
-        lo, hi, step = entry.view.model.free[slot.name]
+        view = entry.view
+        lo, hi, step = view.model.free[slot.name]
+        stated = {w: values[w] for w in view.model.written}
+        answers = set()
+        for value in _vague_tries(slot.style, lo, hi, step):
+            inst = view.check_skeleton.instantiate({**stated, slot.name: value})
+            if inst.check.ok:
+                answers.add(Fraction(inst.values["answer"]))
+                if len(answers) == 2:
+                    break
+        else:  # (the structure's answer depends on the number, but not with these others)
+            raise self._rejected(
+                f"structure {d.path}: with this problem's other numbers the answer does "
+                "not depend on the number left vague"
+            )
         record["provenance"]["vague"] = [start, start + len(vague)]
         record["provenance"]["vague_number"] = {
             "style": slot.style, "range": [_fmt(lo), _fmt(hi), _fmt(step)]
         }  # fmt: skip
+        if verify == "full":
+            self.stats.full_checks += 1
+            problems = self._check_unsolvable(lv, record)
+            if problems:
+                raise self._rejected(f"failed its check: {'; '.join(problems)}")
         return record
 
     def _open_slots(self, entry: _Entry) -> list[Slot]:
@@ -862,10 +886,13 @@ class Family:
     def check(self, record: Mapping[str, Any], *, sympy_trace: bool = True) -> list[str]:
         """What is wrong with ``record`` (empty: it verifies).
 
-        Its question is parsed back with the grammar at its difficulty level, the
-        model rebuilt from the parse and solved with the numbers the text states;
-        the answer must be the record's, the names and plurals must agree, the
-        trace must compute the answer and the steps' arithmetic must hold.
+        Every field must be there and of its type (:data:`_RECORD_FIELDS`), the
+        family and topic this family's. Its question is parsed back with the grammar
+        at its difficulty level, the model rebuilt from the parse and solved with the
+        numbers the text states; the answer must be the record's, and its type, value
+        and text (with its unit) as the question gives them; the names and plurals
+        must agree, the trace must compute the answer, there must be steps, their
+        arithmetic must hold and the last must state the answer.
 
         ``sympy_trace=False`` skips running a sympy trace (tens of milliseconds
         each): generation in ``coverage`` mode runs it on the first checked problem
@@ -877,13 +904,12 @@ class Family:
             run_trace,
         )
 
-        try:
-            level = int(record["difficulty"])
-            question = str(record["question"])
-            lv = self._level(level)
-        except (KeyError, TypeError, ValueError, InvalidArgument) as err:
-            return [f"not a record of family {self.name!r}: {err}"]
-        if not record.get("solvable", True):
+        problems = self._fields(record)
+        if problems:
+            return problems
+        level, question = record["difficulty"], record["question"]
+        lv = self._level(level)
+        if not record["solvable"]:
             return self._check_unsolvable(lv, record)
         try:
             d = self.parser(level).parse(question, lv.sampler.start)
@@ -900,7 +926,6 @@ class Family:
             ]
         if entry.error is not None:
             return [f"the question's structure cannot be solved: {entry.error}"]
-        problems: list[str] = []
         knowns: dict[str, Fraction] = {}
         for slot in view.numbers:
             text = d.tokens[entry.kept[slot.index]][1]
@@ -915,13 +940,20 @@ class Family:
             return [f"the question's numbers do not give a verified answer: {inst.check}"]
         got = Fraction(inst.values["answer"])
         try:
-            claimed = parse_number(str(record["answer"]))
-        except (KeyError, InvalidArgument):
-            return [f"the record's answer {record.get('answer')!r} is not a number"]
+            claimed = parse_number(record["answer"])
+        except InvalidArgument:
+            return [f"the record's answer {record['answer']!r} is not a number"]
         if got != claimed:
             problems.append(
                 f"the question gives {_fmt(got)}, the record's answer is {record['answer']}"
             )
+        else:
+            expected = _answer_fields(got, self.actions.answer_style)
+            words = _role_words(entry, d.tokens)
+            expected["answer_text"] = self._answer_text(got, words)
+            for key, value in expected.items():
+                if record[key] != value:
+                    problems.append(f"{key} is {record[key]!r}, the question gives {value!r}")
         problems += _agreement(entry, d.tokens, knowns, self.people)
         trace = str(record.get("trace", ""))
         ran: Any  # the trace's answer: any number type
@@ -936,10 +968,43 @@ class Family:
                 problems.append(f"the trace computes {_fmt(Fraction(ran))}, not {_fmt(got)}")
         except (TraceError, KeyError, TypeError) as err:
             problems.append(f"the trace does not run: {err}")
-        steps = record.get("steps") or []
+        steps = record["steps"]
+        if not steps:
+            problems.append("the record has no solution steps")
         problems += check_steps(steps)
         if steps and not _mentions(str(steps[-1]), got):
             problems.append(f"the last step does not state the answer {_fmt(got)}")
+        return problems
+
+    def _fields(self, record: Mapping[str, Any]) -> list[str]:
+        """What is wrong with the fields a record of this family carries, each of its
+        type (and the answer fields of an unsolvable one as they must be); empty: the
+        record can be checked against its question."""
+        if not isinstance(record, Mapping):
+            return [f"a record is a JSON object, not {type(record).__name__}"]
+        problems = [f"{key}: {why}" for key, why in _field_problems(record, _RECORD_FIELDS)]
+        prov = record.get("provenance")
+        if isinstance(prov, Mapping):
+            problems += [
+                f"provenance.{key}: {why}" for key, why in _field_problems(prov, _PROVENANCE)
+            ]
+        if problems:
+            return problems
+        if record["family"] != self.name:
+            problems.append(f"family is {record['family']!r}, not {self.name!r}")
+        if record["topic"] != self.topic:
+            problems.append(f"topic is {record['topic']!r}; family {self.name!r} is {self.topic!r}")
+        if not 1 <= record["difficulty"] <= self.levels:
+            problems.append(
+                f"difficulty is {record['difficulty']}; family {self.name!r} has levels "
+                f"1-{self.levels}"
+            )
+        if not record["solvable"]:
+            for key, value in _UNSOLVABLE_FIELDS.items():
+                if record[key] != value:
+                    problems.append(
+                        f"{key} is {record[key]!r}; an unsolvable record's is {value!r}"
+                    )
         return problems
 
     def _check_unsolvable(self, lv: _Level, record: Mapping[str, Any]) -> list[str]:
@@ -953,27 +1018,19 @@ class Family:
             return ["an unsolvable record needs provenance.vague (where the vague phrase is)"]
         if record.get("answer") not in ("", None):
             return [f"an unsolvable record has answer {record.get('answer')!r}"]
-        style, tries = "int", [Fraction(k) for k in range(1, 40)]
+        style, tries = "int", _vague_tries("int", None, None, None)
         number = prov.get("vague_number")
         if isinstance(number, dict):  # the values the number was drawn from, first
             try:
                 style = str(number.get("style", "int"))
                 a, b, step = (Fraction(str(x)) for x in number["range"])
-                ks = range(math.ceil(a / step), math.floor(b / step) + 1)
-                spread = sorted({ks[i * (len(ks) - 1) // 24] for i in range(25)}) if ks else []
-                # then multiples of its step beyond its range (fractions, where only a
-                # fraction lexes), then whole numbers
-                tries = [k * step for k in spread] + [k * step for k in range(1, 40)] + tries
+                tries = _vague_tries(style, a, b, step)
             except (KeyError, TypeError, ValueError, ZeroDivisionError):
                 return ["provenance.vague_number is not a style and a range"]
         answers: dict[Fraction, str] = {}
         failed: ParseFailed | None = None
         for value in tries:
-            try:
-                written = format_number(value, style_for(value, style))
-            except InvalidArgument:
-                continue
-            text = question[:lo] + written + question[hi:]
+            text = question[:lo] + format_number(value, style_for(value, style)) + question[hi:]
             try:
                 d = self.parser(lv.number).parse(text, lv.sampler.start)
             except ParseFailed as err:  # not a number that slot takes ("2" for "2/3")
@@ -1090,6 +1147,86 @@ def _piecewise(m: Model, sympy: Any) -> bool:
 
 
 _NEARBY = (1, -1, 2, -2, 3, -3, 5, -5, 8, -8, 13, -13)
+
+
+def _is_int(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _is_seed(v: Any) -> bool:  # (a run's file writes a 64-bit stream seed as text)
+    return _is_int(v) or (isinstance(v, str) and v.isdigit())
+
+
+def _is_number(v: Any) -> bool:
+    return _is_int(v) or isinstance(v, float)
+
+
+def _is_text(v: Any) -> bool:
+    return isinstance(v, str)
+
+
+#: The fields every record has: (name, test, what it must be).
+_RECORD_FIELDS: Final = (
+    ("id", lambda v: isinstance(v, str) and bool(v), "a non-empty string"),
+    ("question", _is_text, "a string"),
+    ("answer", _is_text, "a string"),
+    ("answer_type", _is_text, "a string"),
+    ("answer_value", lambda v: v is None or _is_number(v), "a number or null"),
+    ("answer_text", _is_text, "a string"),
+    ("solvable", lambda v: isinstance(v, bool), "true or false"),
+    ("steps", lambda v: isinstance(v, list) and all(map(_is_text, v)), "a list of strings"),
+    ("trace", _is_text, "a string"),
+    ("family", _is_text, "a string"),
+    ("topic", _is_text, "a string"),
+    ("difficulty", _is_int, "a whole number"),
+    ("provenance", lambda v: isinstance(v, Mapping), "an object"),
+)
+_PROVENANCE: Final = (
+    ("grammar", _is_text, "a string"),
+    ("grammar_sha256", _is_text, "a string"),
+    ("path", lambda v: isinstance(v, list) and all(map(_is_int, v)), "a list of whole numbers"),
+    ("seed", _is_seed, "a whole number"),
+    ("index", _is_int, "a whole number"),
+    ("gramgen", _is_text, "a string"),
+)
+#: An unsolvable record's answer fields.
+_UNSOLVABLE_FIELDS: Final[dict[str, Any]] = {
+    "answer": "", "answer_type": "none", "answer_value": None, "answer_text": _ANSWER_NONE,
+    "steps": [], "trace": "",
+}  # fmt: skip
+
+
+def _field_problems(
+    obj: Mapping[str, Any], fields: Sequence[tuple[str, Callable[[Any], bool], str]]
+) -> list[tuple[str, str]]:
+    return [
+        (key, "missing" if key not in obj else f"is {obj[key]!r}, not {what}")
+        for key, test, what in fields
+        if key not in obj or not test(obj[key])
+    ]
+
+
+def _vague_tries(
+    style: str, lo: Fraction | None, hi: Fraction | None, step: Fraction | None
+) -> list[Fraction]:
+    """The numbers tried in place of a vague phrase, in order, for a number of
+    ``style`` drawn from ``lo..hi`` by ``step``: 25 spread over its range, then
+    multiples of its step beyond it (fractions, where only a fraction lexes), then
+    whole numbers; those written in ``style`` (a value that style cannot write is
+    left out)."""
+    tries = [Fraction(k) for k in range(1, 40)]
+    if lo is not None and hi is not None and step is not None:
+        ks = range(math.ceil(lo / step), math.floor(hi / step) + 1)
+        spread = sorted({ks[i * (len(ks) - 1) // 24] for i in range(25)}) if ks else []
+        tries = [k * step for k in spread] + [k * step for k in range(1, 40)] + tries
+    out = []
+    for value in tries:
+        try:
+            format_number(value, style_for(value, style))
+        except InvalidArgument:
+            continue
+        out.append(value)
+    return out
 
 
 def _answers_differ(entry: _Entry, q: str) -> bool:

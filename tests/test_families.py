@@ -7,6 +7,7 @@ import itertools
 import re
 import statistics
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 
@@ -174,6 +175,47 @@ def test_corrupted_answers_and_numbers_are_caught(family: Family) -> None:
             for m in numbers
         ]
         assert not numbers or any(caught), q
+
+
+def test_corrupted_answer_fields_steps_and_provenance_are_caught(family: Family) -> None:
+    """A record is checked whole: its answer text and value, its steps and its
+    provenance, not only its answer; each field of the wrong type is named."""
+    (r,) = _records(family, 1, 1, seed=21)
+    prov = dict(r["provenance"])  # type: ignore[call-overload]
+    corrupt: dict[str, object] = {
+        "answer_text": "99 " + str(r["answer_text"]),
+        "answer_value": float(r["answer_value"]) + 1,  # type: ignore[arg-type]
+        "steps": [],
+    }
+    for key, value in corrupt.items():
+        assert family.check(dict(r, **{key: value})) != [], key
+    wrong_type: dict[str, object] = {
+        "id": None, "steps": None, "solvable": "yes", "difficulty": "1", "family": 3,
+        "provenance": "x", "answer_value": "13",
+    }  # fmt: skip
+    for key, value in wrong_type.items():
+        problems = family.check(dict(r, **{key: value}))
+        assert any(p.startswith(f"{key}: is ") for p in problems), (key, problems)
+    for key in ("id", "provenance", "steps", "trace"):
+        assert f"{key}: missing" in family.check({k: v for k, v in r.items() if k != key})
+    assert family.check(dict(r, family="another")) != []
+    assert family.check(dict(r, provenance=dict(prov, seed=None))) == [
+        "provenance.seed: is None, not a whole number"
+    ]
+
+
+def test_unsolvable_records_a_run_makes_all_check(tmp_path: Path) -> None:
+    """Whether the answer depends on the vague number depends on the problem's other
+    numbers, not only on its structure: a run checks each problem's, as `check` does
+    (ages_then_now level 3 made one whose other numbers leave one value possible)."""
+    from gramgen.cli import main
+    from gramgen.datasets import check_file
+
+    out = tmp_path / "out"
+    args = ["generate", "ages_then_now", "--levels", "3", "-n", "30", "--unsolvable", "0.3"]
+    assert main([*args, "-o", str(out), "--workers", "1"]) == 0
+    report = check_file(out / "train-00000-of-00001.jsonl")
+    assert report.checked == 30 and report.failures == []
 
 
 def test_money_terminals_accept_money_as_it_is_written(family: Family) -> None:
