@@ -168,15 +168,25 @@ def rule_pos_of(tree: Tree[Any]) -> Pos | None:
 
 
 def _translate_lark_error(err: Exception, name: str) -> GrammarError:
+    """Lark's error as ours, in the file that holds the mistake (an ``%import``ed one:
+    see :func:`_located_loading`), with the names its author wrote."""
     text = str(err).strip()
+    name = getattr(err, "gramgen_file", None) or name
+    pos: Pos | None = getattr(err, "gramgen_pos", None)
     line = column = None
-    if isinstance(err, UnexpectedInput):
+    if pos is not None:
+        name, line, column = pos.file, pos.line, pos.column
+    elif isinstance(err, UnexpectedInput):
         line, column = err.line, err.column
     else:
         m = re.search(r"line (\d+),? column (\d+)", text)
         if m:
             line, column = int(m.group(1)), int(m.group(2))
     first, _, rest = text.partition("\n")
+    written: dict[str, str] = getattr(err, "gramgen_names", {})
+    for mangled, own in sorted(written.items(), key=lambda kv: -len(kv[0])):
+        if mangled != own:  # lark's name for a symbol of an imported grammar
+            first = re.sub(rf"(?<!\w){re.escape(mangled)}(?!\w)", own, first)
     rule = None
     m = re.search(r"\((?:in|Error at) (?:rule |terminal |template )?'?([A-Za-z_][\w]*)'?", first)
     if m:
@@ -194,6 +204,89 @@ def _translate_lark_error(err: Exception, name: str) -> GrammarError:
         if m:
             line, column = _find(name, rf"~\s*{m.group(1)}\s*\.\.\s*{m.group(2)}\b")
     return GrammarError(first, file=name, line=line, column=column, rule=rule, context=rest or None)
+
+
+_DEFINITION_ERROR = re.compile(
+    r"(?:(?:Rule|Terminal|Template) '(?P<used>[^']+)' used but not defined"
+    r"|Wrong number of template arguments used for (?P<tmpl>\S+) .*?)"
+    r" \(in (?:rule|terminal) (?P<owner>[^)\s]+)\)"
+)
+
+
+def _word_at(sources: Mapping[str, str], pos: Pos | None) -> str | None:
+    """The name written at ``pos`` (``?rule`` and ``!rule`` without their mark)."""
+    if pos is None or pos.file not in sources:
+        return None
+    lines = sources[pos.file].splitlines()
+    if not 0 < pos.line <= len(lines):
+        return None
+    m = re.compile(r"[?!]*(\w+)").match(lines[pos.line - 1], pos.column - 1)
+    return m.group(1) if m else None
+
+
+def _locate_definition_error(
+    err: Exception, definitions: Mapping[str, Any], sources: Mapping[str, str]
+) -> None:
+    """Mark lark's error about a rule's body with where the culprit is written and the
+    names its author wrote (lark names an imported grammar's symbols ``lib__name``)."""
+    m = _DEFINITION_ERROR.search(str(err))
+    d = definitions.get(m.group("owner")) if m else None
+    if m is None or d is None or d.tree is None:
+        return
+    culprit = m.group("used") or m.group("tmpl")
+    owner_pos: Pos | None = getattr(d.tree.meta, "gramgen_rule_pos", None)
+    names = {m.group("owner"): _word_at(sources, owner_pos) or m.group("owner")}
+    for sub in d.tree.iter_subtrees_topdown():
+        if any(getattr(c, "name", None) == culprit for c in sub.children):
+            pos = pos_of(sub)
+            if pos is not None:
+                err.gramgen_pos = pos  # type: ignore[attr-defined]
+                names[culprit] = _word_at(sources, pos) or culprit
+            break
+    err.gramgen_names = names  # type: ignore[attr-defined]
+
+
+@contextlib.contextmanager
+def _located_loading(sources: Mapping[str, str]) -> Iterator[None]:
+    """While lark loads a grammar: its errors carry the file they arise in (the innermost
+    ``%import``ed one), that file's names as written, and for a rule's body, the
+    culprit's position. Call with ``_PATCH_LOCK`` held."""
+    builder = _lg.GrammarBuilder
+    load_grammar = builder.load_grammar
+    validate = builder.validate
+
+    def located_load_grammar(
+        self: Any, grammar_text: str, grammar_name: str = "<?>", mangle: Any = None
+    ) -> None:
+        try:
+            load_grammar(self, grammar_text, grammar_name, mangle)
+        except (LarkError, OSError) as err:
+            if getattr(err, "gramgen_file", None) is None:  # raised in this very file
+                err.gramgen_file = str(grammar_name)  # type: ignore[union-attr]
+                if mangle is not None and str(grammar_name) in sources:
+                    own = _names_in(sources[str(grammar_name)])
+                    err.gramgen_names = {mangle(n): n for n in own}  # type: ignore[union-attr]
+            raise
+
+    def located_validate(self: Any) -> None:
+        try:
+            validate(self)
+        except LarkError as err:
+            _locate_definition_error(err, self._definitions, sources)
+            raise
+
+    builder.load_grammar = located_load_grammar  # type: ignore[method-assign]
+    builder.validate = located_validate  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        builder.load_grammar = load_grammar  # type: ignore[method-assign]
+        builder.validate = validate  # type: ignore[method-assign]
+
+
+def _names_in(text: str) -> set[str]:
+    """The rule and terminal names a grammar text writes (what lark renames on import)."""
+    return set(re.findall(r"(?<![\w\"/])[?!]*([A-Za-z_]\w*)", text))
 
 
 def _find(file: str, pattern: str) -> tuple[int | None, int | None]:
@@ -220,8 +313,12 @@ def _locate(file: str, message: str, rule: str) -> tuple[int | None, int | None]
     m = re.search(r"'([A-Za-z_]\w*)' used but not defined", message)
     culprit = m.group(1) if m else None
     head = re.compile(rf"^\s*(?:%override\s+|%extend\s+)?[?!]?{re.escape(rule)}\b\s*[.{{:]")
+    again = "defined more than once" in message  # then the second definition is wrong
     for i, text in enumerate(lines):
         if not head.match(text):
+            continue
+        if again:
+            again = False
             continue
         if culprit is None:
             return i + 1, text.index(rule) + 1
@@ -586,13 +683,24 @@ def load(
         lark_logger.propagate = False
         lark_logger.setLevel(logging.DEBUG)
         try:
-            with _cached_loading(text, slot, sources) as save:
+            with _cached_loading(text, slot, sources) as save, _located_loading(sources):
                 inst = _Lark(text, source_path=source, **kwargs)
                 save()
         except (LarkGrammarError, LarkError) as err:
             raise _translate_lark_error(err, source) from None
         except OSError as err:  # a failed %import
-            raise GrammarError(f"cannot import grammar: {err}", file=source) from None
+            where = getattr(err, "gramgen_file", None) or source
+            line = column = None
+            if err.filename:  # the %import naming the file not found
+                dotted = re.escape(Path(str(err.filename)).with_suffix("").as_posix())
+                dotted = dotted.replace("/", r"\.")
+                line, column = _find(where, rf"%import\s+\.?{dotted}\b")
+            raise GrammarError(
+                f"cannot import grammar: {err.strerror}: {str(err.filename)!r}",
+                file=where,
+                line=line,
+                column=column,
+            ) from None
         except AssertionError as err:  # lark signals some grammar errors this way
             raise GrammarError(f"lark rejected the grammar: {err}", file=source) from None
         finally:
@@ -689,6 +797,22 @@ class Scanner:
                         ttype = cb(Token(ttype, value)).type
                 return ttype, value
         return None
+
+
+def declared_terminals(loaded: LoadedGrammar) -> frozenset[str]:
+    """The terminals ``%declare``'d without a definition (only a postlexer makes them)."""
+    return frozenset(str(name) for name, (tree, _prio) in loaded.term_defs if tree is None)
+
+
+def why_declared_unreadable(loaded: LoadedGrammar) -> str | None:
+    """Why the grammar's own parser can never read a ``%declare``'d terminal from text,
+    or None where it may (a postlexer or lexer callback can make one)."""
+    o = loaded.lark.options
+    if o.postlex is None and not o.lexer_callbacks:
+        return "only a postlexer or a lexer callback makes one, and this grammar has neither"
+    if o.lexer in ("dynamic", "dynamic_complete"):
+        return "lark's Earley parser with its dynamic lexer cannot read one"
+    return None
 
 
 def indenter_of(loaded: LoadedGrammar) -> Indenter | None:

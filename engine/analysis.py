@@ -10,8 +10,8 @@ work of a derivation.
 >>> a = Analysis(g)
 >>> a.min_size[g.start_symbol]
 2
->>> a.counts(g.start_symbol, 6)
-[0, 0, 1, 0, 0, 1, 0]
+
+Counting derivations by size is :mod:`gramgen.counting`'s.
 """
 
 from __future__ import annotations
@@ -136,7 +136,6 @@ class Analysis:
         # whether each symbol lies on a cycle (occurs inside itself): only those are damped
         self.cyclic = on_cycle([self.children(s.id) for s in syms])
         self._layout: _MeanLayout | None = None
-        self._count_cache: dict[int, _Counts] = {}
 
     def _alt_cost(self, items: tuple[int, ...]) -> int:
         total = 1
@@ -335,20 +334,6 @@ class Analysis:
         sizes = self.expected_sizes(damping, tokens=True)
         return None if sizes is None else sizes.get(start, 0.0)
 
-    # -- counting -----------------------------------------------------------------------
-
-    def counts(self, sym: int, max_size: int) -> list[int]:
-        """Exact number of derivations of ``sym`` of each size 0..max_size."""
-        return self.counter(max_size).table[sym][: max_size + 1]
-
-    def counter(self, max_size: int) -> _Counts:
-        for size, c in self._count_cache.items():
-            if size >= max_size:
-                return c
-        c = _Counts(self, max_size)
-        self._count_cache = {max_size: c}
-        return c
-
 
 class _MeanLayout:
     """Where each entry of the mean matrix comes from (built once per grammar).
@@ -448,67 +433,3 @@ def on_cycle(children: Sequence[Sequence[int]]) -> list[bool]:
                 u = work[-1][0]
                 low[u] = min(low[u], low[v])
     return out
-
-
-class _Counts:
-    """Counts of derivations by size for every symbol, up to ``n``.
-
-    ``table[s][k]`` is the number of derivations of symbol ``s`` with exactly
-    ``k`` nodes; ``suffix[(s, a)][j][k]`` counts the sequences of items
-    ``j..`` of alternative ``a`` of total size ``k``; ``powers[s][j][k]``
-    counts sequences of ``j`` derivations of a repetition's inner symbol.
-    """
-
-    def __init__(self, analysis: Analysis, n: int) -> None:
-        g = analysis.grammar
-        self.n = n
-        syms = g.symbols
-        nsym = len(syms)
-        table = [[0] * (n + 1) for _ in range(nsym)]
-        suffix: dict[tuple[int, int], list[list[int]]] = {}
-        powers: dict[int, list[list[int]]] = {}
-        for s in syms:
-            if s.kind is Kind.RULE:
-                for a in s.alts:
-                    m = len(a.items)
-                    arr = [[0] * (n + 1) for _ in range(m + 1)]
-                    arr[m][0] = 1
-                    suffix[(s.id, a.index)] = arr
-            elif s.kind is Kind.REP:
-                top = n if s.hi < 0 else min(s.hi, n)
-                arr = [[0] * (n + 1) for _ in range(top + 1)]
-                arr[0][0] = 1
-                powers[s.id] = arr
-        order = list(syms)
-        for k in range(1, n + 1):
-            for s in order:
-                sid = s.id
-                if s.kind is Kind.TERM:
-                    table[sid][k] = 1 if k == 1 else 0
-                elif s.kind is Kind.OPT:
-                    table[sid][k] = (1 if k == 1 else 0) + table[s.inner][k - 1]
-                elif s.kind is Kind.REP:
-                    pw = powers[sid]
-                    hi = len(pw) - 1
-                    table[sid][k] = sum(pw[j][k - 1] for j in range(s.lo, hi + 1))
-                else:
-                    table[sid][k] = sum(suffix[(sid, a.index)][0][k - 1] for a in s.alts)
-            # sequences of total size k, now that every table[.][<=k] is known
-            for s in order:
-                if s.kind is Kind.RULE:
-                    for a in s.alts:
-                        arr = suffix[(s.id, a.index)]
-                        items = a.items
-                        for j in range(len(items) - 1, -1, -1):
-                            col = table[items[j]]
-                            nxt = arr[j + 1]
-                            arr[j][k] = sum(col[t] * nxt[k - t] for t in range(1, k + 1))
-                elif s.kind is Kind.REP:
-                    pw = powers[s.id]
-                    col = table[s.inner]
-                    for j in range(1, len(pw)):
-                        prev = pw[j - 1]
-                        pw[j][k] = sum(col[t] * prev[k - t] for t in range(1, k + 1))
-        self.table = table
-        self.suffix = suffix
-        self.powers = powers

@@ -22,7 +22,7 @@ from typing import IO, Any
 
 from . import __version__
 from .analysis import INF, Analysis
-from .counting import count, enumerate_derivations, uniform_derivation
+from .counting import count, counts, enumerate_derivations, uniform_derivation
 from .derive import item_seed
 from .errors import GramgenError, InvalidArgument
 from .grammar import Grammar, bundled_grammars
@@ -101,7 +101,7 @@ def _load_postlex(spec: str) -> Any:
 
         return PythonIndenter()
     mod_name, sep, cls_name = spec.partition(":")
-    if not sep:
+    if not sep or not mod_name or not cls_name:
         raise InvalidArgument(f"--postlex must be MODULE:CLASS or 'python', got {spec!r}")
     try:
         mod = importlib.import_module(mod_name)
@@ -110,12 +110,40 @@ def _load_postlex(spec: str) -> Any:
     cls = getattr(mod, cls_name, None)
     if cls is None:
         raise InvalidArgument(f"--postlex: module {mod_name!r} has no {cls_name!r}")
-    return cls()
+    if not callable(cls):
+        raise InvalidArgument(f"--postlex {spec}: {cls_name!r} is not a class")
+    try:
+        post = cls()
+    except Exception as err:  # an abstract class, or one that needs arguments
+        reason = " ".join(str(err).split()) or type(err).__name__
+        raise InvalidArgument(f"--postlex {spec}: cannot make one: {reason}") from None
+    if not callable(getattr(post, "process", None)) or not hasattr(post, "always_accept"):
+        raise InvalidArgument(
+            f"--postlex {spec}: not a Lark postlexer (it needs a process(stream) method "
+            "and always_accept)"
+        )
+    return post
+
+
+# Lark options whose values are Python objects, which a command line cannot give
+_OBJECT_OPTIONS = {
+    "postlex": "; use --postlex MODULE:CLASS",
+    "transformer": "",
+    "tree_class": "",
+    "lexer_callbacks": "",
+    "edit_terminals": "",
+    "_plugins": "",
+}
 
 
 def _grammar(args: argparse.Namespace) -> Grammar:
     options: dict[str, Any] = {}
     for name, value in args.lark_option:
+        if name in _OBJECT_OPTIONS:
+            raise InvalidArgument(
+                f"--lark-option {name}={value}: {name} takes a Python object, which the "
+                f"command line cannot give{_OBJECT_OPTIONS[name]}"
+            )
         try:
             options[name] = json.loads(value)
         except json.JSONDecodeError:
@@ -162,10 +190,7 @@ def _output(path: str | None) -> Iterator[IO[str]]:
         yield sys.stdout
         return
     target = Path(path)
-    if not target.parent.exists():
-        raise InvalidArgument(
-            f"cannot write {path!r}: directory {str(target.parent)!r} does not exist"
-        )
+    _check_writable(path, target)
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     except OSError as err:
@@ -174,11 +199,29 @@ def _output(path: str | None) -> Iterator[IO[str]]:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
             yield f
-        os.replace(tmp, target)
+        try:
+            os.replace(tmp, target)
+        except OSError as err:  # made a directory meanwhile, or not ours to replace
+            raise InvalidArgument(f"cannot write {path!r}: {err.strerror}") from None
         ok = True
     finally:
         if not ok and os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def _check_writable(path: str, target: Path) -> None:
+    """Refuse an output path that names a directory, or whose parent is not one."""
+    if target.is_dir():
+        raise InvalidArgument(f"cannot write {path!r}: it is a directory")
+    parent = target.parent
+    if parent.is_dir():
+        return
+    nearest = parent  # the nearest ancestor that exists says why
+    while not nearest.exists() and nearest != nearest.parent:
+        nearest = nearest.parent
+    if nearest.exists() and not nearest.is_dir():
+        raise InvalidArgument(f"cannot write {path!r}: {str(nearest)!r} is not a directory")
+    raise InvalidArgument(f"cannot write {path!r}: directory {str(parent)!r} does not exist")
 
 
 # -- commands --------------------------------------------------------------------------
@@ -198,10 +241,13 @@ def _cmd_sample(args: argparse.Namespace) -> int:
         damping=args.damping,
         spacing=args.spacing,
     )
+    if sampler.roundtrip:
+        _check_roundtrip(sampler)
 
     def records() -> Iterator[dict[str, Any]]:
+        n = 10 if args.n is None else args.n
         if args.mode == "random":
-            for s in sampler.sample(args.n, seed=args.seed):
+            for s in sampler.sample(n, seed=args.seed):
                 yield s.to_record()
             return
         if args.mode == "enumerate":
@@ -212,7 +258,7 @@ def _cmd_sample(args: argparse.Namespace) -> int:
         size = args.size
         if size is None:
             raise InvalidArgument("--mode uniform needs --size N (derivation size in nodes)")
-        for i in range(args.n):
+        for i in range(n):
             seed_i = item_seed(args.seed, i)
             d = uniform_derivation(sampler, size, random.Random(seed_i))
             yield _derivation_record(sampler, d, i, seed_i)
@@ -232,6 +278,12 @@ def _cmd_sample(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return 0
+
+
+def _check_roundtrip(sampler: Sampler) -> None:
+    """Before sampling: refuse a round trip that no text with a reachable terminal passes."""
+    reach = sampler.analysis.reachable_from(sampler.start)
+    sampler.renderer.check_readable(s for s in sampler.renderer.unreadable if reach[s])
 
 
 def _derivation_record(sampler: Sampler, d: Any, index: int, seed: int | None) -> dict[str, Any]:
@@ -266,7 +318,7 @@ def _cmd_stats(args: argparse.Namespace) -> int:
     crit = a.criticality()
     damped = a.criticality(sampler.damping)
     sizes = a.expected_sizes(sampler.damping) or {}
-    counts = a.counts(sampler.start, args.count_to)
+    by_size = counts(sampler, args.count_to)
     rules = []
     for name in g.rule_names():
         sid = g.rule_symbol(name)
@@ -288,7 +340,7 @@ def _cmd_stats(args: argparse.Namespace) -> int:
         "expected_size": None
         if damped.expected_size == float("inf")
         else round(damped.expected_size, 2),
-        "counts_by_size": counts,
+        "counts_by_size": by_size,
         "rules": rules,
     }
     if args.format == "json":
@@ -302,7 +354,7 @@ def _cmd_stats(args: argparse.Namespace) -> int:
         print(f"damping         {sampler.damping:.3f} applied to unwritten weights")
     exp = report["expected_size"]
     print(f"expected size   {exp if exp is not None else 'unbounded'} nodes")
-    print("counts by size  " + " ".join(f"{n}:{c}" for n, c in enumerate(counts) if c))
+    print("counts by size  " + " ".join(f"{n}:{c}" for n, c in enumerate(by_size) if c))
     print()
     print(f"{'rule':<32} {'min':>6} {'expected':>10}  reachable")
     for r in rules:
@@ -330,6 +382,7 @@ def _cmd_coverage(args: argparse.Namespace) -> int:
         if failed:
             print(f"gramgen: {len(failed)} input(s) of the corpus do not parse", file=sys.stderr)
     else:
+        _check_roundtrip(sampler)
         cov = coverage.run(
             sampler,
             args.n,
@@ -377,7 +430,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("sample", help="sample texts from a grammar")
     _grammar_options(s)
-    s.add_argument("-n", type=_positive("-n", 0), default=10, help="how many samples (default 10)")
+    s.add_argument(
+        "-n",
+        type=_positive("-n", 0),
+        help="how many samples (default 10; --mode enumerate: every derivation)",
+    )
     s.add_argument("--seed", type=_positive("--seed", 0), default=0, help="root seed (default 0)")
     s.add_argument("--format", choices=["text", "jsonl"], default="text")
     s.add_argument("--separator", default="\n", help="written after each text (text format)")

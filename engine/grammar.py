@@ -190,6 +190,16 @@ class Grammar:
         starts = [start] if isinstance(start, str) else list(start or ["start"])
         if not starts or not all(isinstance(s, str) and s for s in starts):
             raise InvalidArgument(f"start must be a rule name or a list of them, got {start!r}")
+        post = lark_options.get("postlex")
+        if post is not None and not (
+            callable(getattr(post, "process", None)) and hasattr(post, "always_accept")
+        ):
+            raise InvalidArgument(
+                "postlex must be a Lark postlexer (an object with a process(stream) method "
+                f"and always_accept), got postlex={post!r} (type={type(post).__name__})"
+            )
+        if lark_options.get("use_bytes"):
+            raise InvalidArgument("use_bytes=True is not supported: gramgen makes str texts")
         self.text = text
         self.source = source
         self.parser = parser
@@ -477,21 +487,27 @@ class Grammar:
         return f"{sym.name}#{alt.index + 1}"
 
     def find_alternative(self, key: str) -> tuple[Symbol, Alternative]:
-        """Look up an alternative by ``rule#N``, ``rule->alias`` or ``[file:]line:col``."""
-        m = re.fullmatch(r"(?:(.+):)?(\d+):(\d+)", key)
+        """Look up an alternative by ``rule#N``, ``rule->alias`` or ``[file:]line:col``.
+
+        ``rule#N`` (1-based) names every alternative, with an alias or not.
+        """
+        at = re.fullmatch(r"(?:(.+):)?(\d+):(\d+)", key)
+        nth = re.fullmatch(r"(.+)#(\d+)", key)
         for sym in self.symbols:
             if sym.kind is not Kind.RULE:
                 continue
             for alt in sym.alts:
-                if self.alternative_key(sym, alt) == key:
+                if nth and sym.name == nth.group(1) and alt.index + 1 == int(nth.group(2)):
                     return sym, alt
-                if m and alt.pos is not None:
-                    file, line, col = m.group(1), int(m.group(2)), int(m.group(3))
+                if alt.alias and key == f"{sym.name}->{alt.alias}":
+                    return sym, alt
+                if at and alt.pos is not None:
+                    file, line, col = at.group(1), int(at.group(2)), int(at.group(3))
                     if (alt.pos.line, alt.pos.column) == (line, col) and (
                         file is None or alt.pos.file.endswith(file)
                     ):
                         return sym, alt
-        name = key.split("#", maxsplit=1)[0]
+        name = re.split(r"#|->", key, maxsplit=1)[0]
         rules = [s for s in self.symbols if s.kind is Kind.RULE and s.name == name]
         hint = ""
         if rules:
@@ -502,11 +518,21 @@ class Grammar:
         )
 
     def set_weights(self, weights: Mapping[str, float]) -> None:
-        """Override alternative weights: ``{"expr#2": 3, "value->true": 0.5}``."""
+        """Override alternative weights: ``{"expr#2": 3, "value->true": 0.5}``.
+
+        Two keys naming the same alternative (``atom#2`` and ``atom->neg``) are an error.
+        """
+        named: dict[int, str] = {}  # id of an alternative -> the key that set it
         for key, w in weights.items():
             if not isinstance(w, int | float) or not math.isfinite(w) or w < 0:
                 raise InvalidArgument(f"weight for {key!r} must be a number >= 0, got {w!r}")
-            _sym, alt = self.find_alternative(key)
+            sym, alt = self.find_alternative(key)
+            if id(alt) in named:
+                raise InvalidArgument(
+                    f"weights for {named[id(alt)]!r} and {key!r} name the same alternative "
+                    f"({sym.name}#{alt.index + 1}); give it one weight"
+                )
+            named[id(alt)] = key
             alt.weight = float(w)
             alt.explicit = True
 

@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Final
 
 from . import _lark_adapter as adapter
 from ._regex import flags_from_letters, python_regex
-from .errors import RegexUnsupported
+from .errors import GrammarError, RegexUnsupported
 from .grammar import Grammar, Kind
 from .parse import Recognizer
 
@@ -59,6 +59,13 @@ class Renderer:
             self.postlex_types = frozenset({self.indenter.INDENT_type, self.indenter.DEDENT_type})
             self.nl_type = self.indenter.NL_type
             self.tab = " " * 4
+        # %declare'd terminals that no text can give the grammar's own parser, and why
+        why = adapter.why_declared_unreadable(loaded)
+        declared = adapter.declared_terminals(loaded) - self.postlex_types
+        self._unreadable_why = why or ""
+        self.unreadable: frozenset[int] = frozenset(
+            sid for sid, name in self.type_of.items() if why and name in declared
+        )
         self._pair_ok: dict[tuple[int, str, int, str], bool] = {}
         self.spacing = "minimal"
         self._fixed = {sid for sid, name in self.type_of.items() if self._is_fixed(name)}
@@ -287,10 +294,31 @@ class Renderer:
 
     # -- oracle --------------------------------------------------------------------------
 
+    def check_readable(self, syms: Iterable[int]) -> None:
+        """Raise :class:`GrammarError` if any of these terminals is ``%declare``'d and the
+        grammar's own parser can never read it from text (the round trip cannot pass)."""
+        bad = next((s for s in syms if s in self.unreadable), None)
+        if bad is None:
+            return
+        sym = self.grammar.symbol(bad)
+        raise GrammarError.at(
+            f"a text with this %declare'd terminal cannot re-parse: {self._unreadable_why}; "
+            "give a postlexer that makes it (--postlex MODULE:CLASS, postlex=...) or turn "
+            "the round trip off (--no-roundtrip, roundtrip=False)",
+            sym.pos,
+            file=self.grammar.source,
+            rule=sym.name,
+        )
+
     def join_checked(self, tokens: Sequence[tuple[int, str]], start: str) -> str | None:
         """:meth:`join` in ``minimal`` spacing and :meth:`reparse` in one pass: the tokens
         side by side, if the grammar's own parser reads exactly these tokens from that
-        text and accepts them (then ``join`` writes that text too); else None."""
+        text and accepts them (then ``join`` writes that text too); else None.
+
+        Tokens of a terminal the parser can never read raise (:meth:`check_readable`).
+        """
+        if self.unreadable:
+            self.check_readable(s for s, _ in tokens)
         r = self.recognizer
         if r is None or not self._side_by_side or self.spacing != "minimal":
             return None

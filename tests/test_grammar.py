@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from gramgen import Grammar, GrammarError, InvalidArgument
@@ -154,3 +156,47 @@ def test_bad_arguments() -> None:
         Grammar.from_file("/nonexistent/x.lark")
     with pytest.raises(InvalidArgument, match="no grammar file or bundled grammar"):
         Grammar.open("no-such-grammar")
+
+
+def test_rule_n_names_every_alternative_aliased_or_not() -> None:
+    # the README's example: atom#3 is "(" sum ")", atom->neg is "-" atom, 12:7 is product's div
+    g = Grammar.open("arith", weights={"atom#3": 0.5, "atom->neg": 2, "12:7": 3})
+    assert g.symbol(g.rule_symbol("atom")).weights == [6.0, 2.0, 0.5]
+    assert g.symbol(g.rule_symbol("product")).weights == [4.0, 1.0, 3.0]
+    g = Grammar.open("arith", weights={"atom#2": 0.25})
+    assert g.symbol(g.rule_symbol("atom")).weights == [6.0, 0.25, 1.0]
+
+
+def test_two_keys_naming_one_alternative_are_an_error() -> None:
+    with pytest.raises(InvalidArgument, match=r"'atom#2' and 'atom->neg' name the same"):
+        Grammar.open("arith", weights={"atom#2": 0.5, "atom->neg": 2})
+    with pytest.raises(InvalidArgument, match=r"'start#1' and '1:8' name the same"):
+        Grammar.from_string('start: "a" | "b"', weights={"start#1": 1, "1:8": 2})
+
+
+@pytest.mark.parametrize(
+    ("lib", "where", "message"),
+    [
+        ('item: "a" (\n', "lib.lark:1:12:", "Unclosed parenthesis"),
+        ('item: "a" zz\n', "lib.lark:1:11: rule 'item':", "Rule 'zz' used but not defined"),
+        ('item: "a" _zz\n', "lib.lark:1:11: rule 'item':", "Rule '_zz' used but not defined"),
+        (
+            'item: "a" helper\nhelper: "b" ZZ\n',
+            "lib.lark:2:13: rule 'helper':",
+            "Rule 'ZZ' used but not defined (in rule helper)",
+        ),
+        ('item: "a" y\ny: "b"\ny: "c"\n', "lib.lark:3:1: rule 'y':", "'y' defined more than once"),
+        ('item: "a" t{zz}\n', "lib.lark:1:11: rule 'item':", "Template 't' used but not"),
+        ('item: "a" x\n%import .nope.x\n', "lib.lark:2:1:", "cannot import grammar"),
+    ],
+)
+def test_errors_in_an_imported_grammar_name_its_file_and_its_own_names(
+    write_grammar, lib: str, where: str, message: str
+) -> None:
+    lib_path = write_grammar(lib, name="lib.lark")
+    main = write_grammar("start: item\n%import .lib.item\n", name="main.lark")
+    with pytest.raises(GrammarError, match=re.escape(message)) as err:
+        Grammar.from_file(main)
+    assert str(err.value).startswith(f"{lib_path.parent}/{where}"), str(err.value)
+    assert err.value.file == str(lib_path)
+    assert "lib__" not in str(err.value)
