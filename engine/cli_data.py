@@ -55,6 +55,16 @@ def _cmd_generate(args: argparse.Namespace) -> int:
         raise _usage(
             f"--shard-index {args.shard_index} must be below --num-shards {args.num_shards}"
         )
+    if not args.out.strip():
+        raise _usage("-o/--out is an empty path: name the output directory")
+    if args.scheduler is not None and args.executor != "dask":
+        raise _usage(
+            f"--scheduler {args.scheduler} is the address of a dask scheduler: it needs "
+            f"--executor dask (not {args.executor})"
+        )
+    if args.scheduler is not None and not args.scheduler.strip():
+        raise _usage("--scheduler is empty: give the dask scheduler's address, or leave it out "
+                     "for a local cluster")  # fmt: skip
     lexicons: dict[str, str] = {}
     for name, spec in args.lexicon:
         if name in lexicons:
@@ -156,16 +166,20 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_grade(args: argparse.Namespace) -> int:
-    from .datasets import grade_file, grade_record
-    from .generate import read_records
+    from .datasets import find_record, grade_file, grade_record
+    from .errors import InvalidArgument
 
     if args.answer is not None:
         if args.id is None:
             raise _usage("--answer needs --id naming the record")
-        rec = next((r for r in read_records(args.file) if str(r.get("id")) == args.id), None)
-        if rec is None:
+        found = find_record(args.file, args.id)
+        if found is None:
             raise _usage(f"no record with id {args.id!r} in {args.file}")
-        check = grade_record(rec, args.answer)
+        where, rec = found
+        try:
+            check = grade_record(rec, args.answer)
+        except InvalidArgument as err:
+            raise _usage(f"{where}: {err}") from None
         print(f"{check.verdict.name.lower()}: {check.reason}")
         return 0 if check.ok else 1
     if args.answers is None:
@@ -179,10 +193,13 @@ def _cmd_grade(args: argparse.Namespace) -> int:
 
 
 def _cmd_overlap(args: argparse.Namespace) -> int:
-    from .datasets import overlap
+    from .datasets import overlap, overlap_sides
 
-    got = overlap(args.first, args.second)
+    first, second = overlap_sides(args.files, train=args.train, test=args.test)
+    got = overlap(first, second)
     print(json.dumps(got, indent=2))
+    for f in got["empty_files"]:
+        print(f"note: {f} holds no records", file=sys.stderr)
     return 1 if got["shared_structures"] or got["shared_questions"] else 0
 
 
@@ -230,6 +247,8 @@ def _cmd_set_coverage(args: argparse.Namespace) -> int:
         print(cov.text())
     for name in sorted(cov.changed):
         print(f"note: family {name!r} has changed since some records were made", file=sys.stderr)
+    for f in cov.empty:
+        print(f"note: {f} holds no records", file=sys.stderr)
     pct = cov.percent()
     if args.fail_under is not None and pct < args.fail_under:
         print(
@@ -285,7 +304,10 @@ def add_commands(sub: Any, positive: Callable[..., Any]) -> None:
         "output is the same for any number",
     )
     g.add_argument("--executor", choices=["process", "serial", "dask"], default="process")
-    g.add_argument("--scheduler", help="address of a dask scheduler (default: a local cluster)")
+    g.add_argument(
+        "--scheduler",
+        help="address of a dask scheduler, with --executor dask (default: a local cluster)",
+    )
     g.add_argument("--num-shards", type=positive("--num-shards"), default=1)
     g.add_argument("--shard-index", type=positive("--shard-index", 0), default=0)
     g.add_argument(
@@ -302,7 +324,7 @@ def add_commands(sub: Any, positive: Callable[..., Any]) -> None:
     )
     g.add_argument(
         "--near-dup",
-        type=float,
+        type=_fraction("--near-dup"),
         metavar="JACCARD",
         help="also drop near duplicates above this similarity (needs datasketch)",
     )
@@ -328,7 +350,12 @@ def add_commands(sub: Any, positive: Callable[..., Any]) -> None:
         "words.txt (one a line), table.csv:column or rows.jsonl:field (repeat for several)",
     )
     g.add_argument("--resume", action="store_true", help="finish an interrupted run")
-    g.add_argument("--overwrite", action="store_true", help="replace what --out holds")
+    g.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="start again, replacing this shard's run; once it is written, remove the files "
+        "other runs left in --out",
+    )
     g.add_argument("-q", "--quiet", action="store_true")
     g.set_defaults(func=_cmd_generate)
 
@@ -359,9 +386,19 @@ def add_commands(sub: Any, positive: Callable[..., Any]) -> None:
     gr.add_argument("--format", choices=["summary", "jsonl"], default="summary")
     gr.set_defaults(func=_cmd_grade)
 
-    o = sub.add_parser("overlap", help="shared structures and questions of two splits")
-    o.add_argument("first")
-    o.add_argument("second")
+    o = sub.add_parser(
+        "overlap",
+        help="shared structures and questions of two splits",
+        description="Records of the second side whose question is in the first, and "
+        "derivation structures the two share (exit 1 if any). The sides: two files; a "
+        "run's directory (its train-* against its test-* files); files named train-* and "
+        "test-* (out/train-*.parquet out/test-*.parquet); or --train FILE... --test FILE...",
+    )
+    o.add_argument(
+        "files", nargs="*", metavar="FILE", help="two files, a directory, or train-*/test-* files"
+    )
+    o.add_argument("--train", nargs="+", default=[], metavar="FILE", help="the first side")
+    o.add_argument("--test", nargs="+", default=[], metavar="FILE", help="the second side")
     o.set_defaults(func=_cmd_overlap)
 
     ct = sub.add_parser("contamination", help="records sharing n-grams with a reference file")

@@ -3,6 +3,7 @@ coverage of a set, worksheets (HTML, Markdown, PDF), and checking user lexicons.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import os
 import random
@@ -16,7 +17,7 @@ from typing import Any, cast
 
 from .errors import GramgenError, InvalidArgument
 from .family import FAMILIES_DIR, Family, load_family
-from .generate import _digest, _fsync_write, _unit, question_hash, read_records
+from .generate import _digest, _unit, question_hash
 
 __all__ = [
     "SetCoverage",
@@ -25,6 +26,8 @@ __all__ = [
     "contamination",
     "grade_record",
     "overlap",
+    "overlap_sides",
+    "read_problems",
     "set_coverage",
     "worksheet",
     "worksheet_pdf",
@@ -34,11 +37,193 @@ _NONE = re.compile(r"not enough information|cannot be (determined|answered|solve
                    r"insufficient information|unanswerable|can't be determined", re.I)  # fmt: skip
 
 
+# -- reading problem files ---------------------------------------------------------------------
+
+
+def _is_int(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _is_texts(v: Any) -> bool:
+    return isinstance(v, list) and all(isinstance(x, str) for x in v)
+
+
+def _is_path(v: Any) -> bool:
+    return isinstance(v, list) and all(_is_int(c) and c >= 0 for c in v)
+
+
+#: What each field of a record must be, as (test, description): the fields a command
+#: reads are checked with these before it uses them.
+_FIELDS: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "id": (lambda v: isinstance(v, str) and v != "", "a non-empty string"),
+    "question": (lambda v: isinstance(v, str), "a string"),
+    "answer": (lambda v: isinstance(v, str), "a string"),
+    "answer_text": (lambda v: isinstance(v, str), "a string"),
+    "solvable": (lambda v: isinstance(v, bool), "true or false"),
+    "steps": (_is_texts, "a list of strings"),
+    "family": (lambda v: isinstance(v, str) and v != "", "a non-empty string"),
+    "topic": (lambda v: isinstance(v, str), "a string"),
+    "difficulty": (_is_int, "an integer"),
+    "provenance": (lambda v: isinstance(v, Mapping), "an object"),
+    "provenance.path": (_is_path, "a list of whole numbers"),
+    "provenance.grammar": (lambda v: v is None or isinstance(v, str), "a string"),
+    "provenance.grammar_sha256": (lambda v: v is None or isinstance(v, str), "a string"),
+}
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _problem(rec: Mapping[str, Any], name: str, *, required: bool) -> str | None:
+    """What is wrong with field ``name`` (``provenance.path``: a field of a field) of
+    ``rec``, or None."""
+    holder: Any = rec
+    *outer, key = name.split(".")
+    for part in outer:
+        holder = holder.get(part)
+        if not isinstance(holder, Mapping):  # (the outer field is checked first)
+            return None
+    if key not in holder:
+        return f"the record has no field {name!r}" if required else None
+    test, kind = _FIELDS[name]
+    if not test(holder[key]):
+        return f"field {name!r} is {_show(holder[key])}, not {kind}"
+    return None
+
+
+def records_of(p: Path) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(where, record) for each record of a JSONL or Parquet file; ``where`` is
+    ``file:line`` in JSON lines, ``file: record N`` in Parquet."""
+    if not p.exists():
+        raise InvalidArgument(f"{p} does not exist")
+    if not p.is_file():
+        kind = "a directory" if p.is_dir() else "not a regular file"
+        raise InvalidArgument(f"{p} is {kind}, not a problem file")
+    try:
+        with p.open("rb") as fh:
+            magic = fh.read(4)
+    except OSError as err:
+        raise InvalidArgument(f"cannot read {p}: {err.strerror or err}") from None
+    if p.suffix.lower() == ".parquet" or magic == b"PAR1":
+        from .parquet import read_parquet
+
+        for n, row in enumerate(read_parquet(p), 1):
+            yield f"{p}: record {n}", row
+        return
+    import orjson
+
+    try:
+        with p.open("rb") as fh:
+            for n, line in enumerate(fh, 1):
+                if not line.strip():
+                    continue
+                try:
+                    rec = orjson.loads(line)
+                except orjson.JSONDecodeError as err:
+                    raise InvalidArgument(
+                        f"{p}:{n}:{err.colno}: not a JSON record: {err.msg}"
+                    ) from None
+                if not isinstance(rec, dict):
+                    raise InvalidArgument(
+                        f"{p}:{n}: not a JSON object (a record is {{...}}), got {_show(rec)}"
+                    )
+                yield f"{p}:{n}", rec
+    except OSError as err:
+        raise InvalidArgument(f"cannot read {p}: {err.strerror or err}") from None
+
+
+def read_problems(
+    path: str | Path,
+    fields: Sequence[str] = (),
+    *,
+    optional: Sequence[str] = (),
+    what: str = "problem file",
+    allow_empty: bool = False,
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """The records of a problem file (JSONL or Parquet) as ``(where, record)``,
+    ``where`` being ``file:line`` (``file: record N`` in Parquet).
+
+    Every error is an :class:`InvalidArgument` naming the file, and the line and
+    field where there is one: a file that is missing, not JSON lines or Parquet,
+    truncated or damaged; a line that is not a JSON object; a record without one of
+    ``fields`` (``provenance.path`` for a field of ``provenance``), or with one of
+    ``fields`` or ``optional`` not of its type; and, unless ``allow_empty``, a file
+    with no records.
+    """
+    p = Path(path)
+    checks = [(name, True) for name in fields] + [(name, False) for name in optional]
+    checks.sort(key=lambda c: c[0].count("."))  # a field before the fields in it
+    empty = True
+    for where, rec in records_of(p):
+        empty = False
+        for name, required in checks:
+            wrong = _problem(rec, name, required=required)
+            if wrong is not None:
+                raise InvalidArgument(f"{where}: {wrong}")
+        yield where, rec
+    if empty and not allow_empty:
+        raise InvalidArgument(f"{p}: an empty {what}: it holds no records")
+
+
+def _read_many(
+    files: Sequence[str | Path],
+    fields: Sequence[str] = (),
+    *,
+    optional: Sequence[str] = (),
+    empty: list[str] | None = None,
+    what: str = "problem files",
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """:func:`read_problems` of several files (the shards of a run, say): one of them
+    may hold no records (it is added to ``empty``), not all."""
+    seen = False
+    for f in files:
+        got = False
+        for where, rec in read_problems(f, fields, optional=optional, allow_empty=True):
+            got = seen = True
+            yield where, rec
+        if not got and empty is not None:
+            empty.append(str(f))
+    if not seen:
+        names = ", ".join(map(str, files))
+        raise InvalidArgument(
+            f"{names}: an empty {what.removesuffix('s')}: it holds no records"
+            if len(files) == 1
+            else f"the {what} {names} hold no records"
+        )
+
+
+def _write_output(target: Path, data: bytes) -> None:
+    """Write ``data`` to ``target`` under a temporary name, renamed when complete,
+    making its directory if need be; one line saying why not, if not."""
+    if target.is_dir():
+        raise InvalidArgument(f"cannot write {target}: it is a directory")
+    above = target.parent
+    while not above.exists() and above != above.parent:
+        above = above.parent  # (exists() is False under a regular file too)
+    if above.exists() and not above.is_dir():
+        raise InvalidArgument(f"cannot write {target}: {above} is a file, not a directory")
+    tmp = target.with_name(target.name + ".tmp")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with tmp.open("wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        tmp.replace(target)
+    except OSError as err:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        raise InvalidArgument(f"cannot write {target}: {err.strerror or err}") from None
+
+
 def _family_of(record: Mapping[str, Any], cache: dict[str, Family]) -> Family:
     name = str(record.get("family", ""))
     if name not in cache:
-        grammar = (record.get("provenance") or {}).get("grammar")
-        path = FAMILIES_DIR.parent / str(grammar) if grammar else None
+        prov = record.get("provenance")
+        grammar = prov.get("grammar") if isinstance(prov, Mapping) else None
+        path = FAMILIES_DIR.parent / grammar if isinstance(grammar, str) and grammar else None
         if path is not None and path.is_file():
             cache[name] = load_family(path)
         else:
@@ -56,19 +241,24 @@ class CheckReport:
 
 
 def check_file(path: str | Path, *, family: str | None = None) -> CheckReport:
-    """Check every record of a JSONL/Parquet file independently (:meth:`Family.check`)."""
+    """Check every record of a JSONL/Parquet file independently (:meth:`Family.check`).
+
+    A file that cannot be read, or holds no records, is an InvalidArgument (see
+    :func:`read_problems`); what is wrong with a record is among the failures."""
     report = CheckReport()
     cache: dict[str, Family] = {}
-    for n, rec in enumerate(read_records(path), 1):
-        rid = str(rec.get("id", f"line {n}"))
+    for where, rec in read_problems(path):
+        rid = rec.get("id")
+        rid = rid if isinstance(rid, str) and rid else where
         try:
             fam = load_family(family) if family else _family_of(rec, cache)
         except GramgenError as err:
             report.failures.append((rid, [f"cannot load its family: {err}"]))
             report.checked += 1
             continue
-        prov = rec.get("provenance") or {}
-        if prov.get("grammar_sha256") not in (None, fam.sha256):
+        prov = rec.get("provenance")
+        sha = prov.get("grammar_sha256") if isinstance(prov, Mapping) else None
+        if sha not in (None, fam.sha256):
             report.changed_grammars.add(fam.name)
         problems = fam.check(rec)
         report.checked += 1
@@ -81,69 +271,182 @@ def grade_record(record: Mapping[str, Any], response: str) -> Any:
     """Grade an answer text (e.g. a model's output) against a record: a Check.
 
     Numbers are compared exactly and accept ``3/4``, ``0.75``, ``75%``,
-    ``$1,250.00``, ``1 1/2``; for an unsolvable record the response must say
-    there is not enough information.
+    ``$1,250.00``, ``1 1/2``. When the record's ``answer_text`` has a unit
+    (``3.25 meters``, ``$12.50``), an answer in another unit of the same dimension
+    is converted exactly first (``325 cm`` is right), and one in a unit of another
+    dimension (``3.25 kg``) is wrong. For an unsolvable record the response must
+    say there is not enough information.
     """
     from gramgen.solvers import Check, grade  # type: ignore[import-not-found, unused-ignore]
+    from gramgen.solvers.answers import (  # type: ignore[import-not-found, unused-ignore]
+        AnswerNotFound,
+        unit_of,
+    )
 
     if not record.get("solvable", True):
         if _NONE.search(response):
             return Check.verified("says there is not enough information")
         return Check.refuted("the problem is unsolvable; the response does not say so")
-    expected = str(record.get("answer", ""))
-    if not expected:
-        raise InvalidArgument(f"record {record.get('id')!r} has no answer")
-    return grade(response, expected)
+    answer = record.get("answer")
+    rid = record.get("id")
+    if not isinstance(answer, str) or not answer.strip():
+        raise InvalidArgument(f"record {rid!r}: field 'answer' is {_show(answer)}, not an answer")
+    text = record.get("answer_text")
+    unit = unit_of(text) if isinstance(text, str) else None
+    try:
+        return grade(response, answer, unit=unit)
+    except AnswerNotFound:
+        raise InvalidArgument(
+            f"record {rid!r}: field 'answer' is {_show(answer)}, not an answer that can be read"
+        ) from None
+
+
+def find_record(path: str | Path, rid: str) -> tuple[str, dict[str, Any]] | None:
+    """The record with id ``rid`` of a problem file, with where it is (or None)."""
+    fields = ("id",)
+    for where, rec in read_problems(path, fields, optional=("solvable", "answer", "answer_text")):
+        if rec["id"] == rid:
+            return where, rec
+    return None
 
 
 def grade_file(records: str | Path, answers: str | Path) -> tuple[int, int, list[dict[str, Any]]]:
     """Grade a file of answers (JSONL: ``id`` and ``answer`` or ``response``) against
     the records; (correct, graded, per-answer results)."""
-    by_id = {str(r["id"]): r for r in read_records(records) if "id" in r}
+    by_id: dict[str, tuple[str, dict[str, Any]]] = {}
+    fields = ("id",)
+    for where, r in read_problems(records, fields, optional=("solvable", "answer", "answer_text")):
+        by_id.setdefault(r["id"], (where, r))
     rows = []
     correct = 0
-    for n, a in enumerate(read_records(answers), 1):
-        rid = str(a.get("id", ""))
+    for where, a in read_problems(answers, what="answers file"):
+        rid = a.get("id")
+        if isinstance(rid, int) and not isinstance(rid, bool):
+            rid = str(rid)
+        if not isinstance(rid, str) or not rid:
+            raise InvalidArgument(f"{where}: needs a string 'id' naming a record of {records}")
         if rid not in by_id:
-            raise InvalidArgument(f"{answers}:{n}: no record with id {rid!r} in {records}")
+            raise InvalidArgument(f"{where}: no record with id {rid!r} in {records}")
         text = a.get("response", a.get("answer"))
         if not isinstance(text, str):
-            raise InvalidArgument(f"{answers}:{n}: needs a string 'answer' or 'response'")
-        check = grade_record(by_id[rid], text)
+            raise InvalidArgument(f"{where}: needs a string 'answer' or 'response'")
+        at, rec = by_id[rid]
+        try:
+            check = grade_record(rec, text)
+        except InvalidArgument as err:
+            raise InvalidArgument(f"{at}: {err}") from None
         correct += bool(check.ok)
         rows.append({"id": rid, "verdict": str(check.verdict.name).lower(), "why": check.reason})
     return correct, len(rows), rows
 
 
 def _structure(r: Mapping[str, Any]) -> tuple[str, int, tuple[int, ...]]:
-    prov = r.get("provenance") or {}
-    return (str(r.get("family")), int(r.get("difficulty", 0)), tuple(prov.get("path") or ()))
+    return (r["family"], r["difficulty"], tuple(r["provenance"]["path"]))
 
 
-def overlap(first: str | Path, second: str | Path) -> dict[str, int]:
-    """Shared derivation structures and shared questions between two files."""
+_OVERLAP_FIELDS = ("question", "family", "difficulty", "provenance", "provenance.path")
+
+
+def _files(side: str | Path | Sequence[str | Path]) -> list[str | Path]:
+    return [side] if isinstance(side, str | Path) else list(side)
+
+
+def overlap(
+    first: str | Path | Sequence[str | Path], second: str | Path | Sequence[str | Path]
+) -> dict[str, Any]:
+    """Shared derivation structures and shared questions between two problem files,
+    or two sets of them (the train and test shards of a run, say): how many records
+    of ``second`` have a question of ``first``, and how many structures (family,
+    level, derivation path) the two share. A side whose files hold no records is
+    an error; a file that holds none beside others that do is in ``empty_files``."""
+    one, two = _files(first), _files(second)
+    if not one or not two:
+        raise InvalidArgument("overlap needs at least one file on each side")
+    empty: list[str] = []
     a_struct: set[tuple[str, int, tuple[int, ...]]] = set()
     a_q: set[int] = set()
     n_a = 0
-    for r in read_records(first):
+    for _, r in _read_many(one, _OVERLAP_FIELDS, empty=empty):
         n_a += 1
         a_struct.add(_structure(r))
-        a_q.add(question_hash(str(r.get("question", ""))))
+        a_q.add(question_hash(r["question"]))
     shared_s: set[tuple[str, int, tuple[int, ...]]] = set()
     shared_q = 0
     n_b = 0
-    for r in read_records(second):
+    for _, r in _read_many(two, _OVERLAP_FIELDS, empty=empty):
         n_b += 1
         s = _structure(r)
         if s in a_struct:
             shared_s.add(s)
-        shared_q += question_hash(str(r.get("question", ""))) in a_q
+        shared_q += question_hash(r["question"]) in a_q
     return {
+        "files_first": [str(f) for f in one],
+        "files_second": [str(f) for f in two],
         "records_first": n_a,
         "records_second": n_b,
         "shared_structures": len(shared_s),
         "shared_questions": shared_q,
+        "empty_files": empty,
     }
+
+
+_SPLIT_NAME = re.compile(r"(train|test)-.*\.(jsonl|parquet)$")
+
+
+def overlap_sides(
+    files: Sequence[str | Path] = (),
+    *,
+    train: Sequence[str | Path] = (),
+    test: Sequence[str | Path] = (),
+) -> tuple[list[Path], list[Path]]:
+    """The two sides :func:`overlap` compares, from what the command line gives:
+    ``train`` and ``test`` (several files each: a run's shards), or ``files``: two
+    files (the first against the second), a run's directory (its ``train-*`` against
+    its ``test-*`` files), or files all named ``train-*`` or ``test-*`` (what
+    ``out/train-*.parquet out/test-*.parquet`` expands to), sided by the name."""
+    if train or test:
+        if files:
+            raise InvalidArgument("give the files as --train ... --test ..., or as two files")
+        if not train or not test:
+            raise InvalidArgument(f"give {'--test' if train else '--train'} files too")
+        return [Path(f) for f in train], [Path(f) for f in test]
+    paths = [Path(f) for f in files]
+    if len(paths) == 1 and paths[0].is_dir():
+        d = paths[0]
+        sides = {
+            split: sorted(f for f in d.iterdir() if (m := _SPLIT_NAME.match(f.name)) and
+                          m.group(1) == split and f.is_file())
+            for split in ("train", "test")
+        }  # fmt: skip
+        for split, got in sides.items():
+            if not got:
+                raise InvalidArgument(
+                    f"{d} holds no {split}-*.jsonl or {split}-*.parquet files to compare"
+                )
+        return sides["train"], sides["test"]
+    if len(paths) == 2:
+        return [paths[0]], [paths[1]]
+    if len(paths) < 2:
+        what = f"{paths[0]} is not a directory: " if paths and paths[0].exists() else ""
+        what = f"{paths[0]} does not exist: " if paths and not paths[0].exists() else what
+        raise InvalidArgument(
+            f"{what}give two files, a run's directory, or --train FILE... --test FILE..."
+        )
+    named = [(_SPLIT_NAME.match(f.name), f) for f in paths]
+    odd = next((f for m, f in named if not m), None)
+    if odd is not None:
+        raise InvalidArgument(
+            f"overlap compares two files; for several per side give --train FILE... "
+            f"--test FILE... ({odd} is not named train-* or test-*)"
+        )
+    train_files = [f for m, f in named if m and m.group(1) == "train"]
+    test_files = [f for m, f in named if m and m.group(1) == "test"]
+    if not train_files or not test_files:
+        raise InvalidArgument(
+            f"all {len(paths)} files are {'train' if train_files else 'test'} files: give "
+            "--train FILE... --test FILE..."
+        )
+    return train_files, test_files
 
 
 def _ngrams(text: str, n: int) -> set[int]:
@@ -163,13 +466,17 @@ def contamination(
     if n < 3:
         raise InvalidArgument(f"n-grams shorter than 3 words flag everything; got n={n}")
     ref: set[int] = set()
+    texts = 0
     for text in _reference_texts(reference):
+        texts += 1
         ref |= _ngrams(text, n)
+    if not texts:
+        raise InvalidArgument(f"reference file {reference} holds no texts")
     flagged = []
     seen = 0
-    for r in read_records(path):
+    for _, r in read_problems(path, ("question",)):
         seen += 1
-        grams = _ngrams(str(r.get("question", "")), n)
+        grams = _ngrams(r["question"], n)
         if not grams:
             continue
         share = len(grams & ref) / len(grams)
@@ -180,28 +487,40 @@ def contamination(
 
 def _reference_texts(path: str | Path) -> Iterator[str]:
     p = Path(path)
-    if not p.is_file():
+    if not p.exists():
         raise InvalidArgument(f"reference file {p} does not exist")
-    if p.suffix in (".jsonl", ".json", ".parquet"):
-        for r in read_records(p):
+    if p.is_dir():
+        raise InvalidArgument(f"reference file {p} is a directory")
+    if p.suffix.lower() in (".jsonl", ".json", ".parquet"):
+        for _, r in read_problems(p, what="reference file", allow_empty=True):
             for key in ("question", "text", "problem", "prompt"):
                 if isinstance(r.get(key), str):
                     yield r[key]
                     break
         return
-    yield from p.read_text(encoding="utf-8", errors="replace").splitlines()
+    try:
+        lines = p.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError as err:
+        raise InvalidArgument(f"cannot read reference file {p}: {err.strerror or err}") from None
+    yield from (line for line in lines if line.strip())
 
 
 # -- worksheets ---------------------------------------------------------------------------------
 
 
-def _pick(records: Iterable[dict[str, Any]], n: int, seed: int) -> list[dict[str, Any]]:
-    rows = [r for r in records if r.get("solvable", True)]
+_WORKSHEET_FIELDS = ("question", "answer_text")
+_WORKSHEET_OPTIONAL = ("id", "solvable", "steps", "difficulty", "topic")
+
+
+def _pick(path: str | Path, n: int, seed: int) -> list[dict[str, Any]]:
+    """``n`` solvable problems of a problem file, chosen by ``seed``."""
+    records = read_problems(path, _WORKSHEET_FIELDS, optional=_WORKSHEET_OPTIONAL)
+    rows = [r for _, r in records if r.get("solvable", True)]
     if not rows:
-        raise InvalidArgument("no solvable problems to put on a worksheet")
+        raise InvalidArgument(f"{path}: no solvable problems to put on a worksheet")
     rows.sort(key=lambda r: _unit("worksheet", seed, r.get("id")))
     chosen = rows[:n]
-    chosen.sort(key=lambda r: (int(r.get("difficulty", 0)), str(r.get("topic")), str(r.get("id"))))
+    chosen.sort(key=lambda r: (r.get("difficulty", 0), str(r.get("topic")), str(r.get("id"))))
     return chosen
 
 
@@ -269,15 +588,11 @@ def worksheet(
             f"worksheet output must end in .html or .md, got {target.name} (for a PDF use "
             "worksheet_pdf, or --pdf on the command line)"
         )
-    rows = _pick(read_records(path), n, seed)
+    rows = _pick(path, n, seed)
     text = (
         worksheet_html(rows, title) if target.suffix != ".md" else worksheet_markdown(rows, title)
     )
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        _fsync_write(target, text.encode())
-    except OSError as err:
-        raise InvalidArgument(f"cannot write {target}: {err.strerror}") from None
+    _write_output(target, text.encode())
     return len(rows)
 
 
@@ -402,13 +717,9 @@ def worksheet_pdf(
     target = Path(out)
     if target.suffix.lower() != ".pdf":
         raise InvalidArgument(f"PDF worksheet output must end in .pdf, got {target.name}")
-    rows = _pick(read_records(path), n, seed)
+    rows = _pick(path, n, seed)
     data = worksheet_pdf_bytes(rows, title, font=font)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        _fsync_write(target, data)
-    except OSError as err:
-        raise InvalidArgument(f"cannot write {target}: {err.strerror}") from None
+    _write_output(target, data)
     return len(rows)
 
 
@@ -561,12 +872,14 @@ class SetCoverage:
     """Which grammar productions the records of a problem set exercise, per family
     and topic: ``families`` holds one JSON-ready dict per family (see
     :func:`set_coverage`); ``changed`` names families whose grammar changed since
-    some records were made."""
+    some records were made, ``empty`` the files given that hold no records (an
+    error if all do)."""
 
     records: int
     files: list[str]
     families: list[dict[str, Any]]
     changed: set[str] = field(default_factory=set)
+    empty: list[str] = field(default_factory=list)  # files given that hold no records
 
     def totals(self, rows: Iterable[Mapping[str, Any]] | None = None) -> dict[str, Any]:
         """Covered, total and percent per kind, summed over ``rows`` (default all)."""
@@ -689,40 +1002,34 @@ def set_coverage(
     first: dict[tuple[str, int, tuple[int, ...]], str] = {}  # where each structure is first
     changed: set[str] = set()
     total = 0
-    for f in files:
-        for n, rec in enumerate(read_records(f), 1):
-            total += 1
-            where = f"{f}:{n}"
-            name = str(rec.get("family", ""))
-            if not name:
-                raise InvalidArgument(f"{where}: the record has no family")
-            if name in given:
-                fam = given[name]
-            elif name in bundled:
-                fam = _family_of(rec, cache)
-            else:
-                raise InvalidArgument(
-                    f"{where}: family {name!r} is not bundled: give its grammar with "
-                    "--family PATH.lark (families=[...] in Python)"
-                )
-            fams[name] = fam
-            prov = rec.get("provenance") or {}
-            if not isinstance(prov, Mapping) or not isinstance(prov.get("path"), list):
-                raise InvalidArgument(f"{where}: the record has no provenance.path")
-            if prov.get("grammar_sha256") not in (None, fam.sha256):
-                changed.add(name)
-            try:
-                level = int(rec.get("difficulty", 0))
-            except (TypeError, ValueError):
-                level = 0
-            if not 1 <= level <= fam.levels:
-                raise InvalidArgument(
-                    f"{where}: difficulty {rec.get('difficulty')!r} is not a level of family "
-                    f"{name!r} (1..{fam.levels})"
-                )
-            path = tuple(prov["path"])
-            structures.setdefault((name, level), Counter())[path] += 1
-            first.setdefault((name, level, path), f"{where}: record {rec.get('id')!r}")
+    empty: list[str] = []
+    fields = ("family", "difficulty", "provenance", "provenance.path")
+    optional = ("id", "provenance.grammar", "provenance.grammar_sha256")
+    for where, rec in _read_many(files, fields, optional=optional, empty=empty):
+        total += 1
+        name = rec["family"]
+        if name in given:
+            fam = given[name]
+        elif name in bundled:
+            fam = _family_of(rec, cache)
+        else:
+            raise InvalidArgument(
+                f"{where}: family {name!r} is not bundled: give its grammar with "
+                "--family PATH.lark (families=[...] in Python)"
+            )
+        fams[name] = fam
+        prov = rec["provenance"]
+        if prov.get("grammar_sha256") not in (None, fam.sha256):
+            changed.add(name)
+        level = rec["difficulty"]
+        if not 1 <= level <= fam.levels:
+            raise InvalidArgument(
+                f"{where}: difficulty {rec.get('difficulty')!r} is not a level of family "
+                f"{name!r} (1..{fam.levels})"
+            )
+        path = tuple(prov["path"])
+        structures.setdefault((name, level), Counter())[path] += 1
+        first.setdefault((name, level, path), f"{where}: record {rec.get('id')!r}")
     rows = []
     for name, fam in sorted(fams.items()):
         want = sorted(set(levels)) if levels else list(range(1, fam.levels + 1))
@@ -765,7 +1072,7 @@ def set_coverage(
         row["covered"] = [e for e in entries if e["hits"] and e["kind"] == "alt"]
         rows.append(row)
     rows.sort(key=lambda r: (r["topic"], r["family"]))
-    return SetCoverage(total, [str(f) for f in files], rows, changed)
+    return SetCoverage(total, [str(f) for f in files], rows, changed, empty)
 
 
 def acceptance(fam: Any, per_level: int, seed: int = 0) -> dict[str, Any]:

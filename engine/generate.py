@@ -25,6 +25,7 @@ import hashlib
 import itertools
 import json
 import os
+import re
 import sys
 import time
 from collections import Counter
@@ -285,7 +286,13 @@ def make_executor(
                 "the dask executor needs the 'distributed' package: pip install 'gramgen[dask]'"
             ) from None
         if scheduler:
-            client = Client(scheduler)  # type: ignore[no-untyped-call]
+            try:
+                client = Client(scheduler)  # type: ignore[no-untyped-call]
+            except (OSError, ValueError) as err:  # unreachable, or not an address
+                said = " ".join(str(err).split()) or type(err).__name__
+                raise InvalidArgument(
+                    f"cannot connect to the dask scheduler at {scheduler!r}: {said}"
+                ) from None
         else:
             cluster = LocalCluster(  # type: ignore[no-untyped-call]
                 n_workers=workers, threads_per_worker=1, processes=True
@@ -386,6 +393,10 @@ class _State:
     offsets: dict[str, int] = field(default_factory=dict)  # file -> bytes written
     family_offsets: dict[str, int] = field(default_factory=dict)  # where this family began
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    #: the run's options (as in the manifest), to say which differs from another run's
+    run: dict[str, Any] = field(default_factory=dict)
+    #: started with ``overwrite``: files of other runs are removed when it is done
+    overwrite: bool = False
 
 
 @dataclass
@@ -404,12 +415,17 @@ class RunReport:
 
 
 def _fsync_write(path: Path, data: bytes) -> None:
+    """``data`` in ``path``, whole or not at all (a temporary file renamed over it)."""
     tmp = path.with_name(path.name + ".tmp")
-    with tmp.open("wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    tmp.replace(path)
+    try:
+        with tmp.open("wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def _streams(opts: GenerateOptions) -> list[_Stream]:
@@ -419,6 +435,8 @@ def _streams(opts: GenerateOptions) -> list[_Stream]:
         raise InvalidArgument(f"the quota per family and level must be >= 1, got {opts.per_level}")
     if not 0 <= opts.unsolvable < 1 or not 0 <= opts.test_fraction < 1:
         raise InvalidArgument("--unsolvable and --test-fraction must be in [0, 1)")
+    if opts.near_dup is not None:
+        _near_dup_index(opts.near_dup)  # in range, and datasketch there to index at it
     if opts.verify not in ("coverage", "full"):
         raise InvalidArgument(f"verify must be coverage or full, got {opts.verify!r}")
     if opts.fmt not in ("jsonl", "parquet"):
@@ -521,15 +539,7 @@ class _Dedup:
         # costs ~50 bytes more a problem.
         self.exact: dict[int, int] = {}
         self.near = near
-        self.lsh: Any = None
-        if near is not None:
-            try:
-                from datasketch import MinHashLSH  # type: ignore[import-untyped, unused-ignore]
-            except ImportError:
-                raise InvalidArgument(
-                    "near-duplicate removal needs datasketch: pip install 'gramgen[dedup]'"
-                ) from None
-            self.lsh = MinHashLSH(threshold=near, num_perm=64)
+        self.lsh: Any = None if near is None else _near_dup_index(near)
 
     def check(self, qhash: int, question: str, level: int, k: int) -> str | None:
         """None for a new question (remembered as candidate ``k`` of ``level``), else
@@ -559,6 +569,27 @@ class _Dedup:
         return True
 
 
+def _near_dup_index(near: float) -> Any:
+    """A MinHash LSH index of questions, finding those more similar than ``near``
+    (one clear line for a similarity out of [0, 1), NaN, or too close to 1 for 64
+    permutations: datasketch finds no banding for those above about 0.96)."""
+    if not 0 <= near < 1:  # (NaN too)
+        raise InvalidArgument(f"--near-dup must be a Jaccard similarity in [0, 1), got {near}")
+    try:
+        from datasketch import MinHashLSH  # type: ignore[import-untyped, unused-ignore]
+    except ImportError:
+        raise InvalidArgument(
+            "near-duplicate removal needs datasketch: pip install 'gramgen[dedup]'"
+        ) from None
+    try:
+        return MinHashLSH(threshold=near, num_perm=64)
+    except ValueError as err:
+        raise InvalidArgument(
+            f"--near-dup {near} is too close to 1 for MinHash with 64 permutations ({err}): "
+            "use 0.96 or less (exact duplicates are dropped anyway)"
+        ) from None
+
+
 def _minhash(text: str) -> Any:
     from datasketch import MinHash  # type: ignore[import-untyped, unused-ignore]
 
@@ -580,14 +611,39 @@ def generate(
     progress: bool = False,
     review: int = 0,
 ) -> RunReport:
-    """Run (or resume) the generation ``opts`` describes into ``out_dir``."""
+    """Run (or resume) the generation ``opts`` describes into ``out_dir``.
+
+    Refused, before anything is written: an empty ``out_dir``; a directory holding
+    this shard's finished run, or its unfinished one, unless ``resume`` (which
+    checks the saved state against ``opts`` and the files) or ``overwrite``; and,
+    unless ``overwrite``, one holding shards of another run (other options or
+    shard count). A finished run removes its shard's own leftovers (a split or
+    format it no longer writes); with ``overwrite``, also the files earlier runs
+    left (see :func:`_tidy`), once its own are written.
+    """
     import orjson
 
     t0 = time.perf_counter()
+    if isinstance(out_dir, str) and not out_dir.strip():
+        raise InvalidArgument("the output directory (-o) is an empty path: name a directory")
     streams = _streams(opts)
     if opts.fmt == "parquet":
         parquet_schema()  # pyarrow is there (and loaded before workers start)
     out = Path(out_dir)
+    shard = f"{opts.shard_index:05d}-of-{opts.num_shards:05d}"
+    splits = ["train", "test"] if opts.test_fraction else ["train"]
+    state_path = out / _STATE.format(shard=shard)
+    manifest_path = out / f"manifest-{shard}.json"
+    # every check before the directory is made or anything in it is touched
+    state = _load_state(state_path, opts, streams, splits, resume=resume, overwrite=overwrite)
+    if state is None:
+        if manifest_path.exists() and not overwrite:
+            raise InvalidArgument(
+                f"{out} already holds a finished run (shard {shard}); pass --overwrite to "
+                "replace it or choose another directory"
+            )
+        if not overwrite:
+            _refuse_other_runs(out, opts)
     try:
         out.mkdir(parents=True, exist_ok=True)
         probe = out / ".gramgen-write-test"
@@ -595,20 +651,14 @@ def generate(
         probe.unlink()
     except OSError as err:
         raise InvalidArgument(f"cannot write to output directory {out}: {err.strerror}") from None
-    shard = f"{opts.shard_index:05d}-of-{opts.num_shards:05d}"
-    splits = ["train", "test"] if opts.test_fraction else ["train"]
-    state_path = out / _STATE.format(shard=shard)
-    manifest_path = out / f"manifest-{shard}.json"
-    state = _load_state(state_path, opts, resume=resume, overwrite=overwrite)
     if state is None:
-        if manifest_path.exists() and not overwrite:
-            raise InvalidArgument(
-                f"{out} already holds a finished run (shard {shard}); pass --overwrite to "
-                "replace it or choose another directory"
-            )
-        state = _State(options=opts.key())
-        for stale in out.glob(f"*-{shard}.*"):
-            stale.unlink()
+        # saved at once (replacing another run's, with ``overwrite``), before the
+        # partial files are started: from now on the directory says whose they are.
+        # Earlier output stays until this run's is written (_tidy)
+        start = dict.fromkeys((*splits, "audit"), 0)
+        state = _State(options=opts.key(), offsets=start, family_offsets=start.copy(),
+                       run=asdict(opts), overwrite=overwrite)  # fmt: skip
+        _fsync_write(state_path, json.dumps(asdict(state)).encode())
     resumed = state.stream > 0 or state.next_k > 0
     writer = _Writer(out, shard, splits)
     writer.open(state.offsets)
@@ -680,6 +730,8 @@ def generate(
         }
     _fsync_write(manifest_path, orjson.dumps(manifest, option=orjson.OPT_INDENT_2))
     state_path.unlink(missing_ok=True)
+    keep = {f.name for f in files} | {manifest_path.name}
+    _tidy(out, opts, keep, others=state.overwrite, review=bool(review))
     return report
 
 
@@ -706,17 +758,28 @@ def _version() -> str:
 
 
 def _load_state(
-    path: Path, opts: GenerateOptions, *, resume: bool, overwrite: bool
+    path: Path,
+    opts: GenerateOptions,
+    streams: Sequence[_Stream],
+    splits: Sequence[str],
+    *,
+    resume: bool,
+    overwrite: bool,
 ) -> _State | None:
-    if not path.exists():
+    """The saved state of the shard's unfinished run at ``path`` if ``resume``,
+    checked against ``opts`` and the partial files (None: start afresh). Writes
+    nothing."""
+    if not path.is_file():
         if resume:
+            if not path.parent.is_dir():
+                what = "is not a directory" if path.parent.exists() else "does not exist"
+                raise InvalidArgument(f"nothing to resume: {path.parent} {what}")
             done = path.with_name(path.name.replace("state-", "manifest-"))
             if done.exists():
                 raise InvalidArgument(f"the run in {path.parent} is already finished")
             raise InvalidArgument(f"nothing to resume in {path.parent}: no {path.name}")
         return None
     if overwrite:
-        path.unlink()
         return None
     if not resume:
         raise InvalidArgument(
@@ -725,29 +788,314 @@ def _load_state(
         )
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
-        state = _State(**raw)
-        ok = isinstance(state.offsets, dict) and all(
-            isinstance(v, int) and v >= 0 for v in state.offsets.values()
-        )
-    except (OSError, ValueError, TypeError) as err:
-        raise InvalidArgument(
-            f"the resume state {path} is corrupt ({err}); pass --overwrite to start again"
-        ) from None
-    if not ok:
-        raise InvalidArgument(f"the resume state {path} is corrupt; pass --overwrite")
+    except (OSError, ValueError) as err:
+        raise _corrupt(path, f"not readable as JSON ({err})") from None
+    state = _parse_state(raw, path)
     if state.options != opts.key():
         raise InvalidArgument(
             f"the unfinished run in {path.parent} was started with other options; run it "
             "with the same options to resume, or pass --overwrite"
         )
-    for name, size in state.offsets.items():
-        part = path.parent / f"{name}-{path.stem.removeprefix('state-')}.jsonl.partial"
-        if not part.exists() or part.stat().st_size < size:
+    _check_state(state, path, streams, splits, opts)
+    return state
+
+
+def _corrupt(path: Path, what: str) -> InvalidArgument:
+    return InvalidArgument(
+        f"the resume state {path} is corrupt: {what}; pass --overwrite to start again"
+    )
+
+
+_STATE_FIELDS: Final = {"options": str, "stream": int, "next_k": int, "made": int,
+                        "offsets": dict, "family_offsets": dict, "counts": dict}  # fmt: skip
+_STATE_OPTIONAL: Final = {"run": dict, "overwrite": bool}  # (states of earlier versions lack them)
+_COUNT_FIELDS: Final = ("made", "candidates", "rejected", "duplicates", "test")
+
+
+def _shown(value: Any) -> str:
+    """``value`` in a message, shortened (an option not given as ``(none)``)."""
+    if value is None:
+        return "(none)"
+    text = json.dumps(value) if not isinstance(value, float) else repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _parse_state(raw: Any, path: Path) -> _State:
+    """``raw`` as a state, every field there with its type (no range checks yet)."""
+    if not isinstance(raw, dict):
+        raise _corrupt(path, f"not a JSON object but {_shown(raw)}")
+    for name, kind in (*_STATE_FIELDS.items(), *_STATE_OPTIONAL.items()):
+        if name not in raw:
+            if name in _STATE_OPTIONAL:
+                continue
+            raise _corrupt(path, f"field {name!r} is missing")
+        value = raw[name]
+        # (bool is an int to Python, not to the state)
+        if type(value) is not kind:
+            what = {int: "an integer", str: "a string", dict: "an object", bool: "true or false"}
+            raise _corrupt(path, f"field {name!r} is not {what[kind]}: {_shown(value)}")
+    unknown = set(raw) - set(_STATE_FIELDS) - set(_STATE_OPTIONAL)
+    if unknown:
+        raise _corrupt(path, f"unknown field {min(unknown)!r}")
+    for name in ("offsets", "family_offsets"):
+        for file, size in raw[name].items():
+            if type(size) is not int or size < 0:
+                raise _corrupt(path, f"{name}[{file!r}] is not a size in bytes: {_shown(size)}")
+    for key, counts in raw["counts"].items():
+        if not isinstance(counts, dict) or sorted(counts) != sorted(_COUNT_FIELDS):
+            raise _corrupt(
+                path,
+                f"counts[{key!r}] is not an object of {', '.join(_COUNT_FIELDS)}: {_shown(counts)}",
+            )
+        for name, n in counts.items():
+            if type(n) is not int or n < 0:
+                raise _corrupt(path, f"counts[{key!r}][{name!r}] is not a count: {_shown(n)}")
+    for name in ("stream", "next_k", "made"):
+        if raw[name] < 0:
+            raise _corrupt(path, f"field {name!r} is negative: {raw[name]}")
+    return _State(**raw)
+
+
+def _check_state(
+    state: _State,
+    path: Path,
+    streams: Sequence[_Stream],
+    splits: Sequence[str],
+    opts: GenerateOptions,
+) -> None:
+    """That ``state`` is one this run can have saved: its position within the run's
+    streams, the counts of the streams begun, each at most its quota (finished ones
+    exactly), adding up, and matching the records, audit lines and sizes of the
+    partial files beside it."""
+    n = len(streams)
+    if state.stream > n:
+        raise _corrupt(
+            path,
+            f"field 'stream' is {state.stream}, but this run has streams 0..{n - 1} "
+            f"({n} when all are done)",
+        )
+    if state.stream == n and state.next_k:
+        raise _corrupt(path, f"field 'next_k' is {state.next_k}, but every stream is done")
+    names = [*splits, "audit"]
+    for name in ("offsets", "family_offsets"):
+        files = getattr(state, name)
+        if sorted(files) != sorted(names):
+            raise _corrupt(path, f"field {name!r} names {sorted(files)}, not {sorted(names)}")
+    for name in names:
+        if state.family_offsets[name] > state.offsets[name]:
+            raise _corrupt(
+                path,
+                f"family_offsets[{name!r}] is {state.family_offsets[name]}, past "
+                f"offsets[{name!r}] {state.offsets[name]}",
+            )
+    begun = [f"{st.family}/L{st.level}" for st in streams[: state.stream + (state.next_k > 0)]]
+    for key in state.counts:
+        if key not in begun:
+            raise _corrupt(
+                path,
+                f"counts has {key!r}, not a stream begun in this run (by field "
+                f"'stream' {state.stream}, 'next_k' {state.next_k})",
+            )
+    for si, key in enumerate(begun):
+        if key not in state.counts:
+            raise _corrupt(path, f"counts has no entry for stream {key!r}, which has begun")
+        c, quota = state.counts[key], streams[si].quota
+        if c["candidates"] != c["made"] + c["rejected"] + c["duplicates"]:
+            raise _corrupt(
+                path,
+                f"counts[{key!r}]: 'candidates' {c['candidates']} is not made + rejected "
+                f"+ duplicates ({c['made']} + {c['rejected']} + {c['duplicates']})",
+            )
+        if c["test"] > c["made"] or (c["test"] and not opts.test_fraction):
+            raise _corrupt(path, f"counts[{key!r}]: 'test' {c['test']} is more than the run "
+                           "can have put in its test split")  # fmt: skip
+        if c["made"] > quota or (si < state.stream and c["made"] != quota):
+            state_of = "done" if si < state.stream else "the current one"
+            raise _corrupt(
+                path,
+                f"counts[{key!r}]: 'made' is {c['made']}, but the stream ({state_of}) "
+                f"has a quota of {quota}",
+            )
+        if si == state.stream and c["candidates"] != state.next_k:
+            raise _corrupt(
+                path,
+                f"counts[{key!r}]: 'candidates' is {c['candidates']}, but field "
+                f"'next_k' is {state.next_k}",
+            )
+    # the partial files hold what the counts say, whole lines, up to the offsets
+    total = dict.fromkeys(names, 0)
+    for c in state.counts.values():
+        total["audit"] += c["rejected"] + c["duplicates"]
+        total[splits[0]] += c["made"] - c["test"]
+        if len(splits) > 1:
+            total["test"] += c["test"]
+    shard = path.stem.removeprefix("state-")
+    for name in names:
+        part = path.parent / f"{name}-{shard}.jsonl.partial"
+        size = state.offsets[name]
+        if size == 0 and not part.exists():  # (saved as the run began)
+            continue
+        if not part.is_file() or part.stat().st_size < size:
             raise InvalidArgument(
                 f"the resume state {path} does not match {part.name} (missing or shorter "
                 "than recorded); pass --overwrite to start again"
             )
-    return state
+        lines, whole = _count_lines(part, size)
+        if not whole or not _at_line_start(part, state.family_offsets[name]):
+            raise _corrupt(
+                path,
+                f"offsets[{name!r}] or family_offsets[{name!r}] is not at the end of "
+                f"a line of {part.name}",
+            )
+        if lines != total[name]:
+            raise _corrupt(
+                path,
+                f"{part.name} holds {lines} lines up to offsets[{name!r}] "
+                f"{size}, but counts add up to {total[name]}",
+            )
+
+
+def _count_lines(path: Path, size: int) -> tuple[int, bool]:
+    """The lines in the first ``size`` bytes of ``path``, and whether those end a line."""
+    count, last, left = 0, b"", size
+    with path.open("rb") as fh:
+        while left > 0:
+            block = fh.read(min(left, 1 << 24))
+            if not block:
+                break
+            count += block.count(b"\n")
+            left -= len(block)
+            last = block[-1:]
+    return count, size == 0 or last == b"\n"
+
+
+def _at_line_start(path: Path, offset: int) -> bool:
+    if offset == 0:
+        return True
+    with path.open("rb") as fh:
+        fh.seek(offset - 1)
+        return fh.read(1) == b"\n"
+
+
+# the files of gramgen runs: a shard's data (and their partial and temporary forms),
+# manifest and state; and the review sample
+_SHARD_FILE: Final = re.compile(
+    r"(?:train|test|audit)-(\d{5,})-of-(\d{5,})\.(?:jsonl|parquet)(?:\.partial)?(?:\.tmp)?"
+    r"|(?:manifest|state)-(\d{5,})-of-(\d{5,})\.json(?:\.tmp)?"
+)
+_REVIEW: Final = "review.md"
+# how an option is named on the command line
+_FLAGS: Final = {"families": "families", "per_level": "-n", "levels": "--levels", "seed": "--seed",
+                 "unsolvable": "--unsolvable", "test_fraction": "--test-fraction",
+                 "near_dup": "--near-dup", "verify": "--verify", "fmt": "--format",
+                 "num_shards": "--num-shards", "lexicons": "--lexicon"}  # fmt: skip
+
+
+def _shard_files(out: Path) -> list[tuple[Path, int, int]]:
+    """The shard files of gramgen runs in ``out``: path, shard index and shard count."""
+    if not out.is_dir():
+        return []
+    found = []
+    for path in sorted(out.iterdir()):
+        m = _SHARD_FILE.fullmatch(path.name)
+        if m and path.is_file():
+            index, count = (int(g) for g in m.groups() if g is not None)
+            found.append((path, index, count))
+    return found
+
+
+def _other_run(out: Path, opts: GenerateOptions, index: int) -> str | None:
+    """How the run of which ``out`` holds shard ``index`` (of ``opts.num_shards``)
+    differs from this one, by its state (the run under way there, saved as it
+    starts) or else its manifest (None: the same run, or neither there to tell)."""
+    shard = f"{index:05d}-of-{opts.num_shards:05d}"
+    theirs = GenerateOptions(**{**asdict(opts), "shard_index": index})
+    for name in (_STATE.format(shard=shard), f"manifest-{shard}.json"):
+        path = out / name
+        if not path.is_file():
+            continue
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+            if name.startswith("manifest"):
+                options, key = raw["options"], None
+                lexicons = {n: v["sha256"] for n, v in raw.get("lexicons", {}).items()}
+            else:  # (the options themselves are missing from states of earlier versions)
+                options, key, lexicons = raw.get("run"), str(raw["options"]), None
+            diffs = [] if options is None else _differences(asdict(opts), dict(options))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return f"{name} is not readable"
+        if not diffs and lexicons is not None and opts.lexicons:
+            mine = {n: hashlib.sha256("\n".join(w).encode()).hexdigest()
+                    for n, w in opts.lexicon_words().items()}  # fmt: skip
+            if mine != lexicons:
+                diffs = ["--lexicon: the files hold other words"]
+        if not diffs and key is not None and key != theirs.key():
+            diffs = ["other options (or --lexicon files holding other words)"]
+        return f"{name}: {'; '.join(diffs)}" if diffs else None
+    return None
+
+
+def _differences(mine: Mapping[str, Any], theirs: Mapping[str, Any]) -> list[str]:
+    """The options (but the shard index) in which ``theirs`` differs from ``mine``."""
+    out = []
+    for name, flag in _FLAGS.items():
+        a, b = mine.get(name), theirs.get(name)
+        if name == "lexicons":
+            a, b = a or {}, b or {}
+        if a != b:
+            out.append(f"{flag} {_shown(b)} there, {_shown(a)} here")
+    return out
+
+
+def _refuse_other_runs(out: Path, opts: GenerateOptions) -> None:
+    """Refuse to add this shard to a directory holding another run's shards: of
+    another shard count, or whose manifest or state records other options."""
+    told: set[int] = set()
+    for path, index, count in _shard_files(out):
+        if count != opts.num_shards:
+            raise InvalidArgument(
+                f"{out} holds {path.name}, of a run in {count} shards (--num-shards), not "
+                f"{opts.num_shards}: write to another directory, or pass --overwrite to "
+                "replace that run"
+            )
+        if index == opts.shard_index or index in told:
+            continue
+        told.add(index)
+        other = _other_run(out, opts, index)
+        if other is not None:
+            raise InvalidArgument(
+                f"{out} holds shard {index} of another run ({other}): write to another "
+                "directory, or pass --overwrite to replace that run"
+            )
+
+
+def _tidy(out: Path, opts: GenerateOptions, keep: set[str], *, others: bool, review: bool) -> None:
+    """Remove the files gramgen wrote in ``out`` that a finished shard, holding
+    ``keep``, makes stale: its own leftovers (a split or format it no longer
+    writes, partial and temporary files); with ``others`` (``--overwrite``) the
+    files of other runs too: shards of another shard count, shards whose manifest
+    or state records other options, and ``review.md`` unless this run wrote one.
+    Other shards of this run, shards with neither manifest nor state, and other
+    shards' temporary files (which may be being written now) stay; so does every
+    file not named as gramgen names its files."""
+    verdict: dict[int, bool] = {}
+    for path, index, count in _shard_files(out):
+        if path.name in keep:
+            continue
+        if count == opts.num_shards and index == opts.shard_index:
+            stale = True
+        elif not others or path.suffix == ".tmp":
+            stale = False
+        elif count != opts.num_shards:
+            stale = True
+        else:
+            if index not in verdict:
+                verdict[index] = _other_run(out, opts, index) is not None
+            stale = verdict[index]
+        if stale:
+            path.unlink(missing_ok=True)
+    if others and not review:
+        (out / _REVIEW).unlink(missing_ok=True)
 
 
 def _rebuild(dedup: _Dedup, writer: _Writer, offsets: Mapping[str, int], splits: list[str]) -> None:
@@ -761,10 +1109,19 @@ def _rebuild(dedup: _Dedup, writer: _Writer, offsets: Mapping[str, int], splits:
         data = fh.read(end - offsets.get(name, 0))
         fh.seek(end)
         for line in data.splitlines():
-            rec = orjson.loads(line)
-            if rec.get("family") == dedup.family:
+            try:
+                rec = orjson.loads(line)
+                if rec["family"] != dedup.family:
+                    raise ValueError(f"a record of family {rec['family']!r}")
                 q = str(rec["question"])
-                dedup.check(_digest(canonical(q)), q, rec["difficulty"], rec["provenance"]["index"])
+                level, index = rec["difficulty"], rec["provenance"]["index"]
+            except (ValueError, KeyError, TypeError) as err:  # (orjson's errors are ValueErrors)
+                raise InvalidArgument(
+                    f"{writer.partial(name)} does not hold family {dedup.family!r}'s records "
+                    f"from family_offsets[{name!r}] of the resume state ({err}); pass "
+                    "--overwrite to start again"
+                ) from None
+            dedup.check(_digest(canonical(q)), q, level, index)
 
 
 class _Feed:
@@ -1059,7 +1416,7 @@ def _review(out: Path, files: list[Path], n: int, seed: int) -> Path:
             "- [ ] English correct  - [ ] answer correct  - [ ] realistic",
             "",
         ]
-    path = out / "review.md"
+    path = out / _REVIEW
     _fsync_write(path, "\n".join(lines).encode())
     return path
 
@@ -1083,28 +1440,9 @@ def _progress(total: int, on: bool) -> Any:
 
 
 def read_records(path: str | Path) -> Iterator[dict[str, Any]]:
-    """Records of a JSONL or Parquet file (clear errors for anything else)."""
-    import orjson
+    """Records of a JSONL or Parquet file (clear errors for anything else:
+    :func:`gramgen.datasets.records_of`)."""
+    from .datasets import records_of
 
-    p = Path(path)
-    if not p.is_file():
-        raise InvalidArgument(f"{p} does not exist")
-    if p.suffix == ".parquet":
-        try:
-            import pyarrow.parquet as pq  # type: ignore[import-untyped, unused-ignore]
-        except ImportError:
-            raise InvalidArgument("reading Parquet needs pyarrow") from None
-        for batch in pq.ParquetFile(p).iter_batches():
-            yield from batch.to_pylist()
-        return
-    with p.open("rb") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                rec = orjson.loads(line)
-            except orjson.JSONDecodeError as err:
-                raise InvalidArgument(f"{p}:{n}: not a JSON record: {err}") from None
-            if not isinstance(rec, dict):
-                raise InvalidArgument(f"{p}:{n}: not a JSON object")
-            yield rec
+    for _, rec in records_of(Path(path)):
+        yield rec

@@ -13,14 +13,22 @@ from __future__ import annotations
 
 import contextlib
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
 from .errors import InvalidArgument
 
-__all__ = ["ROWS", "AsItGoes", "ParquetFile", "parquet_path", "schema", "to_parquet"]
+__all__ = [
+    "ROWS",
+    "AsItGoes",
+    "ParquetFile",
+    "parquet_path",
+    "read_parquet",
+    "schema",
+    "to_parquet",
+]
 
 ROWS = 65536
 BLOCK = 1 << 22  # bytes of JSON lines read into Arrow at a time
@@ -65,6 +73,51 @@ def _pool() -> Any:
     import pyarrow as pa  # type: ignore[import-untyped, unused-ignore]
 
     return pa.system_memory_pool()
+
+
+def _arrow_says(err: BaseException) -> str:
+    """Arrow's message on one line."""
+    return " ".join(str(err).split()) or type(err).__name__
+
+
+def read_parquet(path: Path) -> Iterator[dict[str, Any]]:
+    """The rows of the Parquet file ``path`` as dicts, any schema; a file that is not
+    Parquet, or is truncated or damaged, is an :class:`InvalidArgument` naming it and
+    saying what Arrow found wrong (never Arrow's own exception)."""
+    try:
+        import pyarrow as pa  # type: ignore[import-untyped, unused-ignore]
+        import pyarrow.parquet as pq  # type: ignore[import-untyped, unused-ignore]
+    except ImportError:
+        raise InvalidArgument(
+            f"{path}: reading Parquet needs pyarrow: pip install 'gramgen[parquet]'"
+        ) from None
+    broken = (pa.ArrowException, OSError, ValueError)
+    try:
+        size = path.stat().st_size
+        if size == 0:
+            raise InvalidArgument(f"{path}: an empty file (0 bytes), not a Parquet file")
+        with path.open("rb") as fh:
+            head = fh.read(4)
+            fh.seek(-4, 2)
+            tail = fh.read(4)
+    except OSError as err:
+        raise InvalidArgument(f"cannot read {path}: {err.strerror or err}") from None
+    if head != b"PAR1":
+        raise InvalidArgument(f"{path}: not a Parquet file (it does not begin with PAR1)")
+    if tail != b"PAR1" or size < 12:
+        raise InvalidArgument(
+            f"{path}: a truncated Parquet file ({size} bytes, without the footer a complete "
+            "file ends with)"
+        )
+    try:
+        source = pq.ParquetFile(path)
+    except broken as err:
+        raise InvalidArgument(f"{path}: a damaged Parquet file: {_arrow_says(err)}") from None
+    try:
+        for batch in source.iter_batches():
+            yield from batch.to_pylist()
+    except broken as err:
+        raise InvalidArgument(f"{path}: a damaged Parquet file: {_arrow_says(err)}") from None
 
 
 def json_reader(src: Any, *, threads: bool, block: int | None = None) -> Any:

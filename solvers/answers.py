@@ -25,7 +25,7 @@ from .exact import Value, fmt, from_sympy, is_rational_value, is_zero, norm, to_
 from .units import Unit, parse_unit
 from .verdict import Check
 
-__all__ = ["AnswerNotFound", "ParsedAnswer", "grade", "parse_answer"]
+__all__ = ["AnswerNotFound", "ParsedAnswer", "grade", "parse_answer", "unit_of"]
 
 
 class AnswerNotFound(InvalidArgument):  # type: ignore[misc, unused-ignore]
@@ -210,7 +210,12 @@ def _read(span: str, text: str, *, strict: bool = False) -> ParsedAnswer | None:
         lead = _LEAD.match(s)
         if lead is None:
             return None
-        number = _number(lead.group(1)) or _number(lead.group(1).split()[0])
+        mixed = _MIXED.match(lead.group(1))  # "2 11/12 hours": 35/12, not 211/12
+        if mixed and int(mixed.group(3)):
+            whole, n, d = (int(g) for g in mixed.groups())
+            number = whole + (Fraction(n, d) if whole >= 0 else -Fraction(n, d))
+        else:
+            number = _number(lead.group(1)) or _number(lead.group(1).split()[0])
         rest = lead.group(2).strip()
         if number is None:
             return None
@@ -270,6 +275,18 @@ def parse_answer(text: str) -> ParsedAnswer:
                 if got is not None:
                     return got
     raise AnswerNotFound(f"no answer found in {text!r}")
+
+
+def unit_of(text: str) -> str | None:
+    """The unit of an answer written as a number and a unit and nothing else
+    (``'3.25 meters'``: ``'m'``, ``'$12.50'``: ``'dollar'``), else None
+    (``'39 pencils'``, ``'3/4'``, ``'5 in each box'``).
+
+    >>> unit_of("20 kilometers per hour"), unit_of("39 pencils")
+    ('km/h', None)
+    """
+    got = _read(text, text, strict=True) if isinstance(text, str) else None
+    return got.unit.name if got is not None and got.unit is not None else None
 
 
 def grade(

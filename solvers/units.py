@@ -1,7 +1,7 @@
 """Exact unit conversion with rational factors (no floats anywhere).
 
-Dimensions: length (base m), mass (g), time (s), volume (L), money (cent), and
-quotients of them such as speed (``km/h``, ``miles per hour``, ``mph``). Every
+Dimensions: length (base m), area (m2), mass (g), time (s), volume (L), money
+(cent), and quotients of them such as speed (``km/h``, ``miles per hour``, ``mph``). Every
 factor is an exact ``Fraction`` (the inch is 127/5000 m by definition, the pound
 45359237/100000 g). Temperature is not supported (its conversions are affine).
 
@@ -52,6 +52,13 @@ _TABLE: list[tuple[str, str, Fraction, tuple[str, ...]]] = [
     ("ft", "length", _F(381, 1250), ("foot", "feet", "'")),
     ("yd", "length", _F(1143, 1250), ("yard", "yds")),
     ("mi", "length", _F(201168, 125), ("mile",)),
+    ("mm2", "area", _F(1, 10**6), ("square millimeter", "square millimetre", "sq mm", "mm²")),
+    ("cm2", "area", _F(1, 10**4), ("square centimeter", "square centimetre", "sq cm", "cm²")),
+    ("m2", "area", _F(1), ("square meter", "square metre", "sq m", "m²")),
+    ("km2", "area", _F(10**6), ("square kilometer", "square kilometre", "sq km", "km²")),
+    ("in2", "area", _F(127, 5000) ** 2, ("square inch", "sq in", "in²")),
+    ("ft2", "area", _F(381, 1250) ** 2, ("square foot", "sq ft", "ft²")),
+    ("yd2", "area", _F(1143, 1250) ** 2, ("square yard", "sq yd", "yd²")),
     ("mg", "mass", _F(1, 1000), ("milligram",)),
     ("g", "mass", _F(1), ("gram", "gm", "gr")),
     ("kg", "mass", _F(1000), ("kilogram", "kgs", "kilo")),
@@ -64,9 +71,11 @@ _TABLE: list[tuple[str, str, Fraction, tuple[str, ...]]] = [
     ("h", "time", _F(3600), ("hour", "hr", "hrs")),
     ("day", "time", _F(86400), ("d",)),
     ("week", "time", _F(604800), ("wk", "wks")),
-    ("mL", "volume", _F(1, 1000), ("milliliter", "millilitre", "ml", "cc", "cm3")),
+    ("mL", "volume", _F(1, 1000), ("milliliter", "millilitre", "ml", "cc", "cm3", "cm³")),
     ("L", "volume", _F(1), ("liter", "litre", "l")),
-    ("m3", "volume", _F(1000), ("cubic meter", "cubic metre")),
+    ("m3", "volume", _F(1000), ("cubic meter", "cubic metre", "m³")),
+    ("in3", "volume", _F(127, 5000) ** 3 * 1000, ("cubic inch", "cu in", "in³")),
+    ("ft3", "volume", _F(381, 1250) ** 3 * 1000, ("cubic foot", "cu ft", "ft³")),
     ("gal", "volume", _F("3.785411784"), ("gallon",)),
     ("qt", "volume", _F("0.946352946"), ("quart",)),
     ("pt", "volume", _F("0.473176473"), ("pint",)),
@@ -95,8 +104,12 @@ for _name, _dim, _factor, _aliases in _TABLE:
             _ALIASES[_a.lower() + "s"] = _name  # plural: "meters", "cubic meters"
 _UNITS["knot"] = Unit("knot", "length/time", _F(1852, 3600))
 _ALIASES.update({"knot": "knot", "knots": "knot", "kn": "knot", "kt": "knot"})
-_PLURAL_EXTRA = {"inches": "in", "feet": "ft", "pence": "cent", "hours": "h", "cents": "cent"}
+_PLURAL_EXTRA = {"inches": "in", "feet": "ft", "pence": "cent", "hours": "h", "cents": "cent",
+                 "square inches": "in2", "square feet": "ft2", "cubic inches": "in3",
+                 "cubic feet": "ft3"}  # fmt: skip
 _ALIASES.update(_PLURAL_EXTRA)
+for _a in ("cubic centimeter", "cubic centimetre"):  # (an mL is a cubic centimeter)
+    _ALIASES.update({_a: "mL", _a + "s": "mL"})
 _SPLIT = re.compile(r"\s*(?:/|\bper\b)\s*", re.IGNORECASE)
 
 

@@ -47,6 +47,11 @@ GRADING = [
     ("3.5 hours", 210, {"unit": "min"}, V),
     ("3 km", 3, {"unit": "h"}, R),
     ("90 km/h", 25, {"unit": "m/s"}, V),
+    ("2 11/12 hours", F(35, 12), {}, V),  # a mixed number before a unit
+    ("It takes 2 1/2 hours.", 150, {"unit": "min"}, V),
+    ("1 square meter", 10000, {"unit": "cm2"}, V),
+    ("54 cubic centimeters", F(27, 500), {"unit": "L"}, V),
+    ("100 m", 100, {"unit": "square meters"}, R),
     ("She has 42 apples left.", 42, {}, V),
     ("**42**", 42, {}, V),
     ("Answer: 50 percent", F(1, 2), {}, V),
