@@ -253,7 +253,8 @@ def check_file(path: str | Path, *, family: str | None = None) -> CheckReport:
         try:
             fam = load_family(family) if family else _family_of(rec, cache)
         except GramgenError as err:
-            report.failures.append((rid, [f"cannot load its family: {err}"]))
+            hint = "" if family else " (a family of your own: pass --family PATH.lark)"
+            report.failures.append((rid, [f"cannot load its family: {err}{hint}"]))
             report.checked += 1
             continue
         prov = rec.get("provenance")

@@ -415,3 +415,25 @@ def test_grade_command_converts_units(tmp_path: Path, capsys: pytest.CaptureFixt
     assert "= 13/4 m" in capsys.readouterr().out
     assert main([*argv, "3.25 kg"]) == 1
     assert "kg (mass) cannot be compared with m (length)" in capsys.readouterr().out
+
+
+def test_check_of_a_family_of_ones_own_says_to_name_it(tmp_path: Path) -> None:
+    """A record of a family that is not bundled checks with --family; without it the
+    failure says so."""
+    import shutil
+
+    from gramgen.datasets import check_file
+    from gramgen.family import Family, bundled_families
+
+    own = tmp_path / "own"
+    own.mkdir()
+    src = bundled_families()["change_join"]
+    for suffix in (".lark", ".py"):
+        shutil.copy(src.with_suffix(suffix), own / f"my_join{suffix}")
+    fam = Family(own / "my_join.lark")
+    data = _write(tmp_path / "mine.jsonl", [fam.item(i, seed=4) for i in range(3)])
+    report = check_file(data)
+    assert report.checked == 3 and len(report.failures) == 3
+    assert all("pass --family PATH.lark" in p[0] for _, p in report.failures)
+    report = check_file(data, family=str(own / "my_join.lark"))
+    assert report.checked == 3 and report.failures == []
