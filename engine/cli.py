@@ -162,6 +162,10 @@ def _grammar(args: argparse.Namespace) -> Grammar:
         levels = level_starts(Path(args.grammar))
         if levels:
             options["start"] = levels
+    keys = [k for k, _ in args.weight]
+    again = next((k for k in keys if keys.count(k) > 1), None)
+    if again is not None:
+        raise InvalidArgument(f"--weight {again} is given more than once: give it one weight")
     try:
         weights = {k: float(v) for k, v in args.weight}
     except ValueError:

@@ -57,6 +57,11 @@ def _cmd_generate(args: argparse.Namespace) -> int:
         )
     if not args.out.strip():
         raise _usage("-o/--out is an empty path: name the output directory")
+    if args.resume and args.overwrite:
+        raise _usage(
+            "--resume finishes the unfinished run in -o and --overwrite starts it again: "
+            "give one of them"
+        )
     if args.scheduler is not None and args.executor != "dask":
         raise _usage(
             f"--scheduler {args.scheduler} is the address of a dask scheduler: it needs "

@@ -317,7 +317,12 @@ def grade_file(records: str | Path, answers: str | Path) -> tuple[int, int, list
     by_id: dict[str, tuple[str, dict[str, Any]]] = {}
     fields = ("id",)
     for where, r in read_problems(records, fields, optional=("solvable", "answer", "answer_text")):
-        by_id.setdefault(r["id"], (where, r))
+        if r["id"] in by_id:
+            raise InvalidArgument(
+                f"{where}: id {r['id']!r} again (first at {by_id[r['id']][0]}): an answer "
+                "could not say which record it answers"
+            )
+        by_id[r["id"]] = (where, r)
     rows = []
     correct = 0
     for where, a in read_problems(answers, what="answers file"):
@@ -466,6 +471,11 @@ def contamination(
     """
     if n < 3:
         raise InvalidArgument(f"n-grams shorter than 3 words flag everything; got n={n}")
+    if not 0 < threshold <= 1:  # (NaN too)
+        raise InvalidArgument(
+            f"--threshold is the share of a record's n-grams found in the reference, in "
+            f"(0, 1]; got {threshold}"
+        )
     ref: set[int] = set()
     texts = 0
     for text in _reference_texts(reference):

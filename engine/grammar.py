@@ -198,6 +198,12 @@ class Grammar:
                 "postlex must be a Lark postlexer (an object with a process(stream) method "
                 f"and always_accept), got postlex={post!r} (type={type(post).__name__})"
             )
+        from lark.lark import LarkOptions
+
+        unknown = sorted(set(lark_options) - set(LarkOptions._defaults))
+        if unknown:
+            known = ", ".join(k for k in sorted(LarkOptions._defaults) if not k.startswith("_"))
+            raise InvalidArgument(f"{unknown[0]!r} is not a Lark option (Lark's: {known})")
         if lark_options.get("use_bytes"):
             raise InvalidArgument("use_bytes=True is not supported: gramgen makes str texts")
         self.text = text

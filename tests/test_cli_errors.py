@@ -127,6 +127,8 @@ def test_declared_terminal_with_its_postlexer_round_trips(
         (["--lark-option", "postlex=x"], "--lark-option postlex=x: postlex takes a Python"),
         (["--lark-option", "tree_class=x"], "--lark-option tree_class=x: tree_class takes"),
         (["--lark-option", "use_bytes=true"], "use_bytes=True is not supported"),
+        (["--lark-option", "foo=1"], "'foo' is not a Lark option (Lark's: ambiguity,"),
+        (["--weight", "value#1=2", "--weight", "value#1=3"], "--weight value#1 is given more"),
     ],
 )
 def test_bad_postlexers_and_object_options_are_one_line_errors(

@@ -437,3 +437,19 @@ def test_check_of_a_family_of_ones_own_says_to_name_it(tmp_path: Path) -> None:
     assert all("pass --family PATH.lark" in p[0] for _, p in report.failures)
     report = check_file(data, family=str(own / "my_join.lark"))
     assert report.checked == 3 and report.failures == []
+
+
+def test_contamination_threshold_and_grade_ids_are_checked(
+    run: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    train = run / "train-00000-of-00002.jsonl"
+    for bad in ("0", "1.5", "nan"):
+        line = _one_error(
+            capsys, ["contamination", str(train), "--reference", str(train), "--threshold", bad]
+        )
+        assert "--threshold is the share" in line, line
+    rows = _rows(train)
+    twice = _write(tmp_path / "twice.jsonl", [rows[0], rows[1], rows[0]])
+    answers = _write(tmp_path / "answers.jsonl", [{"id": rows[1]["id"], "answer": "1"}])
+    line = _one_error(capsys, ["grade", str(twice), str(answers)])
+    assert f"twice.jsonl:3: id {rows[0]['id']!r} again (first at " in line, line

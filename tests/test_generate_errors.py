@@ -340,3 +340,15 @@ def test_scheduler_needs_the_dask_executor(
     assert main([*argv, "-o", str(tmp_path / "o")]) == 2
     assert "needs --executor dask" in _one_line_error(capsys)
     assert not (tmp_path / "o").exists()
+
+
+def test_resume_and_overwrite_together_are_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from gramgen.cli import main
+
+    code = main(["generate", "change_join", "-n", "1", "-o", str(tmp_path / "x"), "--resume",
+                 "--overwrite"])  # fmt: skip
+    err = capsys.readouterr().err
+    assert code == 2 and "--resume finishes the unfinished run" in err, err
+    assert not (tmp_path / "x").exists()
