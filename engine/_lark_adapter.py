@@ -203,6 +203,8 @@ def _translate_lark_error(err: Exception, name: str) -> GrammarError:
         m = re.search(r"\((\d+)\.\.(\d+) isn't allowed\)", first)
         if m:
             line, column = _find(name, rf"~\s*{m.group(1)}\s*\.\.\s*{m.group(2)}\b")
+    if line is not None:  # (the position leads the message: lark's own copy of it goes)
+        first = re.sub(rf",? at line {line},? column {column}$", "", first)
     return GrammarError(first, file=name, line=line, column=column, rule=rule, context=rest or None)
 
 
