@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Callable, Iterator
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -262,7 +263,7 @@ def test_an_unfinished_shard_of_another_run_is_refused(
     state_path.write_text(json.dumps(state))
     with pytest.raises(InvalidArgument, match=r"state-00000-of-00002.json: other options"):
         generate(tmp_path, other, workers=1)
-    same = GenerateOptions(**{**one.__dict__, "shard_index": 1})
+    same = GenerateOptions(**{**asdict(one), "shard_index": 1})
     generate(tmp_path, same, workers=1)
     generate(tmp_path, one, workers=1, resume=True)  # (the state is still good to resume)
 
