@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any, cast
 
 from .errors import GramgenError, InvalidArgument
-from .family import FAMILIES_DIR, Family, load_family
+from .family import FAMILIES_DIR, Family, field_problem, load_family
+from .family import short_repr as _show
 from .generate import _digest, _unit, question_hash
 
 __all__ = [
@@ -38,59 +39,6 @@ _NONE = re.compile(r"not enough information|cannot be (determined|answered|solve
 
 
 # -- reading problem files ---------------------------------------------------------------------
-
-
-def _is_int(v: Any) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool)
-
-
-def _is_texts(v: Any) -> bool:
-    return isinstance(v, list) and all(isinstance(x, str) for x in v)
-
-
-def _is_path(v: Any) -> bool:
-    return isinstance(v, list) and all(_is_int(c) and c >= 0 for c in v)
-
-
-#: What each field of a record must be, as (test, description): the fields a command
-#: reads are checked with these before it uses them.
-_FIELDS: dict[str, tuple[Callable[[Any], bool], str]] = {
-    "id": (lambda v: isinstance(v, str) and v != "", "a non-empty string"),
-    "question": (lambda v: isinstance(v, str), "a string"),
-    "answer": (lambda v: isinstance(v, str), "a string"),
-    "answer_text": (lambda v: isinstance(v, str), "a string"),
-    "solvable": (lambda v: isinstance(v, bool), "true or false"),
-    "steps": (_is_texts, "a list of strings"),
-    "family": (lambda v: isinstance(v, str) and v != "", "a non-empty string"),
-    "topic": (lambda v: isinstance(v, str), "a string"),
-    "difficulty": (_is_int, "an integer"),
-    "provenance": (lambda v: isinstance(v, Mapping), "an object"),
-    "provenance.path": (_is_path, "a list of whole numbers"),
-    "provenance.grammar": (lambda v: v is None or isinstance(v, str), "a string"),
-    "provenance.grammar_sha256": (lambda v: v is None or isinstance(v, str), "a string"),
-}
-
-
-def _show(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _problem(rec: Mapping[str, Any], name: str, *, required: bool) -> str | None:
-    """What is wrong with field ``name`` (``provenance.path``: a field of a field) of
-    ``rec``, or None."""
-    holder: Any = rec
-    *outer, key = name.split(".")
-    for part in outer:
-        holder = holder.get(part)
-        if not isinstance(holder, Mapping):  # (the outer field is checked first)
-            return None
-    if key not in holder:
-        return f"the record has no field {name!r}" if required else None
-    test, kind = _FIELDS[name]
-    if not test(holder[key]):
-        return f"field {name!r} is {_show(holder[key])}, not {kind}"
-    return None
 
 
 def records_of(p: Path) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -159,7 +107,7 @@ def read_problems(
     for where, rec in records_of(p):
         empty = False
         for name, required in checks:
-            wrong = _problem(rec, name, required=required)
+            wrong = field_problem(rec, name, required=required)
             if wrong is not None:
                 raise InvalidArgument(f"{where}: {wrong}")
         yield where, rec

@@ -886,7 +886,7 @@ class Family:
     def check(self, record: Mapping[str, Any], *, sympy_trace: bool = True) -> list[str]:
         """What is wrong with ``record`` (empty: it verifies).
 
-        Every field must be there and of its type (:data:`_RECORD_FIELDS`), the
+        Every field must be there and of its type (:data:`RECORD_FIELDS`), the
         family and topic this family's. Its question is parsed back with the grammar
         at its difficulty level, the model rebuilt from the parse and solved with the
         numbers the text states; the answer must be the record's, and its type, value
@@ -982,12 +982,11 @@ class Family:
         record can be checked against its question."""
         if not isinstance(record, Mapping):
             return [f"a record is a JSON object, not {type(record).__name__}"]
-        problems = [f"{key}: {why}" for key, why in _field_problems(record, _RECORD_FIELDS)]
-        prov = record.get("provenance")
-        if isinstance(prov, Mapping):
-            problems += [
-                f"provenance.{key}: {why}" for key, why in _field_problems(prov, _PROVENANCE)
-            ]
+        problems = []
+        for name in RECORD_FIELDS:
+            wrong = field_problem(record, name)
+            if wrong is not None:
+                problems.append(wrong)
         if problems:
             return problems
         if record["family"] != self.name:
@@ -1165,45 +1164,65 @@ def _is_text(v: Any) -> bool:
     return isinstance(v, str)
 
 
-#: The fields every record has: (name, test, what it must be).
-_RECORD_FIELDS: Final = (
-    ("id", lambda v: isinstance(v, str) and bool(v), "a non-empty string"),
-    ("question", _is_text, "a string"),
-    ("answer", _is_text, "a string"),
-    ("answer_type", _is_text, "a string"),
-    ("answer_value", lambda v: v is None or _is_number(v), "a number or null"),
-    ("answer_text", _is_text, "a string"),
-    ("solvable", lambda v: isinstance(v, bool), "true or false"),
-    ("steps", lambda v: isinstance(v, list) and all(map(_is_text, v)), "a list of strings"),
-    ("trace", _is_text, "a string"),
-    ("family", _is_text, "a string"),
-    ("topic", _is_text, "a string"),
-    ("difficulty", _is_int, "a whole number"),
-    ("provenance", lambda v: isinstance(v, Mapping), "an object"),
-)
-_PROVENANCE: Final = (
-    ("grammar", _is_text, "a string"),
-    ("grammar_sha256", _is_text, "a string"),
-    ("path", lambda v: isinstance(v, list) and all(map(_is_int, v)), "a list of whole numbers"),
-    ("seed", _is_seed, "a whole number"),
-    ("index", _is_int, "a whole number"),
-    ("gramgen", _is_text, "a string"),
-)
+def _is_path(v: Any) -> bool:
+    return isinstance(v, list) and all(_is_int(c) and c >= 0 for c in v)
+
+
+#: What each field of a record must be, as (test, what it must be); a dotted name is a
+#: field of a field. :meth:`Family.check` requires every one; the commands that read
+#: problem files (:mod:`gramgen.datasets`) check those they use, before they use them.
+RECORD_FIELDS: Final[dict[str, tuple[Callable[[Any], bool], str]]] = {
+    "id": (lambda v: isinstance(v, str) and v != "", "a non-empty string"),
+    "question": (_is_text, "a string"),
+    "answer": (_is_text, "a string"),
+    "answer_type": (_is_text, "a string"),
+    "answer_value": (lambda v: v is None or _is_number(v), "a number or null"),
+    "answer_text": (_is_text, "a string"),
+    "solvable": (lambda v: isinstance(v, bool), "true or false"),
+    "steps": (lambda v: isinstance(v, list) and all(map(_is_text, v)), "a list of strings"),
+    "trace": (_is_text, "a string"),
+    "family": (lambda v: isinstance(v, str) and v != "", "a non-empty string"),
+    "topic": (_is_text, "a string"),
+    "difficulty": (_is_int, "an integer"),
+    "provenance": (lambda v: isinstance(v, Mapping), "an object"),
+    "provenance.grammar": (_is_text, "a string"),
+    "provenance.grammar_sha256": (_is_text, "a string"),
+    "provenance.path": (_is_path, "a list of whole numbers"),
+    "provenance.seed": (_is_seed, "an integer (or its decimal text)"),
+    "provenance.index": (_is_int, "an integer"),
+    "provenance.gramgen": (_is_text, "a string"),
+}
+
+
+def short_repr(value: Any) -> str:
+    """``repr(value)``, cut to 60 characters (for a message)."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def field_problem(record: Mapping[str, Any], name: str, *, required: bool = True) -> str | None:
+    """What is wrong with field ``name`` of ``record`` (:data:`RECORD_FIELDS`), or None.
+    A field of a field (``provenance.path``) is looked at only where the outer field is
+    an object (the outer field's own problem is told first)."""
+    holder: Any = record
+    *outer, key = name.split(".")
+    for part in outer:
+        holder = holder.get(part)
+        if not isinstance(holder, Mapping):
+            return None
+    if key not in holder:
+        return f"the record has no field {name!r}" if required else None
+    test, kind = RECORD_FIELDS[name]
+    if not test(holder[key]):
+        return f"field {name!r} is {short_repr(holder[key])}, not {kind}"
+    return None
+
+
 #: An unsolvable record's answer fields.
 _UNSOLVABLE_FIELDS: Final[dict[str, Any]] = {
     "answer": "", "answer_type": "none", "answer_value": None, "answer_text": _ANSWER_NONE,
     "steps": [], "trace": "",
 }  # fmt: skip
-
-
-def _field_problems(
-    obj: Mapping[str, Any], fields: Sequence[tuple[str, Callable[[Any], bool], str]]
-) -> list[tuple[str, str]]:
-    return [
-        (key, "missing" if key not in obj else f"is {obj[key]!r}, not {what}")
-        for key, test, what in fields
-        if key not in obj or not test(obj[key])
-    ]
 
 
 def _vague_tries(

@@ -195,12 +195,13 @@ def test_corrupted_answer_fields_steps_and_provenance_are_caught(family: Family)
     }  # fmt: skip
     for key, value in wrong_type.items():
         problems = family.check(dict(r, **{key: value}))
-        assert any(p.startswith(f"{key}: is ") for p in problems), (key, problems)
+        assert any(p.startswith(f"field {key!r} is ") for p in problems), (key, problems)
     for key in ("id", "provenance", "steps", "trace"):
-        assert f"{key}: missing" in family.check({k: v for k, v in r.items() if k != key})
+        missing = family.check({k: v for k, v in r.items() if k != key})
+        assert f"the record has no field {key!r}" in missing
     assert family.check(dict(r, family="another")) != []
     assert family.check(dict(r, provenance=dict(prov, seed=None))) == [
-        "provenance.seed: is None, not a whole number"
+        "field 'provenance.seed' is None, not an integer (or its decimal text)"
     ]
 
 
