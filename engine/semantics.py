@@ -211,7 +211,8 @@ def load_lexicon(spec: str | Path | Sequence[str]) -> tuple[str, ...]:
         path_text, _, column = text.rpartition(":") if ":" in text[2:] else (text, "", "")
         path = Path(path_text)
         if not path.is_file():
-            raise InvalidArgument(f"lexicon file {path} does not exist")
+            what = "is a directory, not a file" if path.is_dir() else "does not exist"
+            raise InvalidArgument(f"lexicon file {path} {what}")
         suffix = path.suffix.lower()
         if suffix in (".csv", ".tsv"):
             with path.open(newline="", encoding="utf-8") as fh:

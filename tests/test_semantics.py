@@ -244,6 +244,8 @@ def test_lexicons_from_data_files(tmp_path: Path, join: Family) -> None:
         load_lexicon(f"{csv}:size")
     with pytest.raises(InvalidArgument, match="does not exist"):
         load_lexicon(tmp_path / "missing.csv")
+    with pytest.raises(InvalidArgument, match="is a directory, not a file"):
+        load_lexicon(tmp_path)
     fam = Family(join.path, lexicons={"thing": f"{csv}:name"})
     qs = [str(fam.item(i, seed=1)["question"]) for i in range(10)]
     assert all("kite" in q or "drum" in q for q in qs)
