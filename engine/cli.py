@@ -215,16 +215,16 @@ def _output(path: str | None) -> Iterator[IO[str]]:
 
 def _check_writable(path: str, target: Path) -> None:
     """Refuse an output path that names a directory, or whose parent is not one."""
+    from .generate import file_in_the_way
+
     if target.is_dir():
         raise InvalidArgument(f"cannot write {path!r}: it is a directory")
     parent = target.parent
     if parent.is_dir():
         return
-    nearest = parent  # the nearest ancestor that exists says why
-    while not nearest.exists() and nearest != nearest.parent:
-        nearest = nearest.parent
-    if nearest.exists() and not nearest.is_dir():
-        raise InvalidArgument(f"cannot write {path!r}: {str(nearest)!r} is not a directory")
+    above = file_in_the_way(target)
+    if above is not None:
+        raise InvalidArgument(f"cannot write {path!r}: {str(above)!r} is not a directory")
     raise InvalidArgument(f"cannot write {path!r}: directory {str(parent)!r} does not exist")
 
 

@@ -139,14 +139,14 @@ class Counts:
                     self._steps.append((rows[i], col, rows[i + 1]))
                 self.reps[s.id] = rows
         self._order = order
-        self._fill(1, n)
+        self._fill()
 
-    def _fill(self, first: int, last: int) -> None:
+    def _fill(self) -> None:
         table = self.table
         seqs = self.seqs
         reps = self.reps
         steps = self._steps
-        for k in range(first, last + 1):
+        for k in range(1, self.n + 1):
             for s in self._order:
                 sid = s.id
                 if s.kind is Kind.TERM:

@@ -3,7 +3,6 @@ coverage of a set, worksheets (HTML, Markdown, PDF), and checking user lexicons.
 
 from __future__ import annotations
 
-import contextlib
 import html
 import os
 import random
@@ -18,7 +17,7 @@ from typing import Any, cast
 from .errors import GramgenError, InvalidArgument
 from .family import FAMILIES_DIR, Family, field_problem, load_family
 from .family import short_repr as _show
-from .generate import _digest, _unit, question_hash
+from .generate import _digest, _fsync_write, _unit, file_in_the_way, question_hash
 
 __all__ = [
     "SetCoverage",
@@ -147,22 +146,13 @@ def _write_output(target: Path, data: bytes) -> None:
     making its directory if need be; one line saying why not, if not."""
     if target.is_dir():
         raise InvalidArgument(f"cannot write {target}: it is a directory")
-    above = target.parent
-    while not above.exists() and above != above.parent:
-        above = above.parent  # (exists() is False under a regular file too)
-    if above.exists() and not above.is_dir():
+    above = file_in_the_way(target)
+    if above is not None:
         raise InvalidArgument(f"cannot write {target}: {above} is a file, not a directory")
-    tmp = target.with_name(target.name + ".tmp")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        with tmp.open("wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        tmp.replace(target)
+        _fsync_write(target, data)
     except OSError as err:
-        with contextlib.suppress(OSError):
-            tmp.unlink(missing_ok=True)
         raise InvalidArgument(f"cannot write {target}: {err.strerror or err}") from None
 
 

@@ -414,6 +414,15 @@ class RunReport:
         return sum(s["made"] for s in self.streams.values())
 
 
+def file_in_the_way(path: Path) -> Path | None:
+    """The nearest existing folder above ``path`` if it is a file, not a directory
+    (``path`` cannot be written then, nor its folders made); else None."""
+    above = path.parent
+    while not above.exists() and above != above.parent:
+        above = above.parent  # (exists() is False under a regular file too)
+    return above if above.exists() and not above.is_dir() else None
+
+
 def _fsync_write(path: Path, data: bytes) -> None:
     """``data`` in ``path``, whole or not at all (a temporary file renamed over it)."""
     tmp = path.with_name(path.name + ".tmp")
