@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import Any, cast
 
 from .errors import GramgenError, InvalidArgument
-from .family import FAMILIES_DIR, Family, field_problem, load_family
-from .family import short_repr as _show
+from .family import FAMILIES_DIR, Family, load_family
 from .generate import _digest, _fsync_write, _unit, file_in_the_way, question_hash
+from .records import field_problem
+from .records import short_repr as _show
 
 __all__ = [
     "SetCoverage",

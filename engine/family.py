@@ -33,7 +33,7 @@ import random
 import re
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -52,6 +52,7 @@ from .errors import GramgenError, GrammarError, InvalidArgument, SemanticError
 from .filler import Fill, Lexes, plan_fill
 from .grammar import Grammar, Kind
 from .parse import DerivationParser, ParseFailed
+from .records import RECORD_FIELDS, field_problem
 from .sample import Sampler
 from .seeds import below, item_seed, seeded
 from .semantics import (
@@ -886,7 +887,7 @@ class Family:
     def check(self, record: Mapping[str, Any], *, sympy_trace: bool = True) -> list[str]:
         """What is wrong with ``record`` (empty: it verifies).
 
-        Every field must be there and of its type (:data:`RECORD_FIELDS`), the
+        Every field must be there and of its type (:data:`gramgen.records.RECORD_FIELDS`), the
         family and topic this family's. Its question is parsed back with the grammar
         at its difficulty level, the model rebuilt from the parse and solved with the
         numbers the text states; the answer must be the record's, and its type, value
@@ -1146,76 +1147,6 @@ def _piecewise(m: Model, sympy: Any) -> bool:
 
 
 _NEARBY = (1, -1, 2, -2, 3, -3, 5, -5, 8, -8, 13, -13)
-
-
-def _is_int(v: Any) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool)
-
-
-def _is_seed(v: Any) -> bool:  # (a run's file writes a 64-bit stream seed as text)
-    return _is_int(v) or (isinstance(v, str) and v.isdigit())
-
-
-def _is_number(v: Any) -> bool:
-    return _is_int(v) or isinstance(v, float)
-
-
-def _is_text(v: Any) -> bool:
-    return isinstance(v, str)
-
-
-def _is_path(v: Any) -> bool:
-    return isinstance(v, list) and all(_is_int(c) and c >= 0 for c in v)
-
-
-#: What each field of a record must be, as (test, what it must be); a dotted name is a
-#: field of a field. :meth:`Family.check` requires every one; the commands that read
-#: problem files (:mod:`gramgen.datasets`) check those they use, before they use them.
-RECORD_FIELDS: Final[dict[str, tuple[Callable[[Any], bool], str]]] = {
-    "id": (lambda v: isinstance(v, str) and v != "", "a non-empty string"),
-    "question": (_is_text, "a string"),
-    "answer": (_is_text, "a string"),
-    "answer_type": (_is_text, "a string"),
-    "answer_value": (lambda v: v is None or _is_number(v), "a number or null"),
-    "answer_text": (_is_text, "a string"),
-    "solvable": (lambda v: isinstance(v, bool), "true or false"),
-    "steps": (lambda v: isinstance(v, list) and all(map(_is_text, v)), "a list of strings"),
-    "trace": (_is_text, "a string"),
-    "family": (lambda v: isinstance(v, str) and v != "", "a non-empty string"),
-    "topic": (_is_text, "a string"),
-    "difficulty": (_is_int, "an integer"),
-    "provenance": (lambda v: isinstance(v, Mapping), "an object"),
-    "provenance.grammar": (_is_text, "a string"),
-    "provenance.grammar_sha256": (_is_text, "a string"),
-    "provenance.path": (_is_path, "a list of whole numbers"),
-    "provenance.seed": (_is_seed, "an integer (or its decimal text)"),
-    "provenance.index": (_is_int, "an integer"),
-    "provenance.gramgen": (_is_text, "a string"),
-}
-
-
-def short_repr(value: Any) -> str:
-    """``repr(value)``, cut to 60 characters (for a message)."""
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def field_problem(record: Mapping[str, Any], name: str, *, required: bool = True) -> str | None:
-    """What is wrong with field ``name`` of ``record`` (:data:`RECORD_FIELDS`), or None.
-    A field of a field (``provenance.path``) is looked at only where the outer field is
-    an object (the outer field's own problem is told first)."""
-    holder: Any = record
-    *outer, key = name.split(".")
-    for part in outer:
-        holder = holder.get(part)
-        if not isinstance(holder, Mapping):
-            return None
-    if key not in holder:
-        return f"the record has no field {name!r}" if required else None
-    test, kind = RECORD_FIELDS[name]
-    if not test(holder[key]):
-        return f"field {name!r} is {short_repr(holder[key])}, not {kind}"
-    return None
 
 
 #: An unsolvable record's answer fields.
