@@ -18,7 +18,6 @@ same draws in the same order as the loop, so the same derivations, several times
 from __future__ import annotations
 
 import math
-import random
 from bisect import bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -31,7 +30,7 @@ from ._regex import Draw
 from .analysis import INF, Analysis, Tuning, on_cycle
 from .errors import GrammarError, InvalidArgument
 from .grammar import Grammar
-from .seeds import item_seed
+from .seeds import Rng, item_seed
 from .terminals import TerminalText
 
 __all__ = [
@@ -65,7 +64,8 @@ class Chooser(Protocol):
 
 
 class RandomChooser:
-    """Weighted random choices from a seeded ``random.Random``."""
+    """Weighted random choices from a seeded generator (``random.Random`` or a problem's
+    :class:`~gramgen.seeds.Draws`)."""
 
     __slots__ = (
         "_below",
@@ -81,7 +81,7 @@ class RandomChooser:
         "rng",
     )
 
-    def __init__(self, engine: Engine, rng: random.Random) -> None:
+    def __init__(self, engine: Engine, rng: Rng) -> None:
         self.rng = rng
         self._engine = engine
         self._cum = engine.cum_weights
@@ -271,7 +271,7 @@ class Engine:
         slack = self.expand([start], slack, chooser, path, tokens)
         return Derivation(start, path, tokens, max_size - slack)
 
-    def derive_random(self, start: int, rng: random.Random, max_size: int) -> Derivation:
+    def derive_random(self, start: int, rng: Rng, max_size: int) -> Derivation:
         """``derive(start, RandomChooser(self, rng), max_size)``: the same derivation,
         without making the chooser once the compiled derivation runs (it makes one only
         where it hands a draw to one: a subtree deeper than it goes, a choice among the

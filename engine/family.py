@@ -54,7 +54,7 @@ from .grammar import Grammar, Kind
 from .parse import DerivationParser, ParseFailed
 from .records import RECORD_FIELDS, field_problem
 from .sample import Sampler
-from .seeds import below, item_seed, seeded
+from .seeds import Rng, below, item_seed, seeded
 from .semantics import (
     PEOPLE,
     PRONOUNS,
@@ -715,7 +715,7 @@ class Family:
         entry: _Path,
         tokens: Sequence[tuple[int, str]],
         values: dict[str, Any],
-        rng: random.Random,
+        rng: Rng,
     ) -> list[tuple[int, str]]:
         """``tokens`` with ``entry``'s slots filled: numbers from ``values``, roles
         bound by drawing from ``rng``."""
@@ -794,7 +794,7 @@ class Family:
         tokens: list[tuple[int, str]],
         values: Mapping[str, Any],
         record: dict[str, Any],
-        rng: random.Random,
+        rng: Rng,
         verify: str,
     ) -> dict[str, Any]:
         """The problem with one number the answer needs replaced by a vague phrase,

@@ -20,20 +20,19 @@ come in nearly as many orders, so compiling each would cost more than it saves.
 
 from __future__ import annotations
 
-import random
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final
 
 from .english import article, plural, verb_forms
 from .errors import SemanticError
-from .seeds import below
+from .seeds import Rng, below
 from .semantics import PRONOUNS, Slot, format_number, int_writer
 
 #: ``fill(out, kept, values, rng)`` fills ``out`` (the derivation's tokens, copied);
 #: a slot of the view is token ``kept[slot.index]``. (Lists, tuples and dicts, not
 #: their abstract types: compiled, indexing them is a C call, not a Python one.)
 Tokens = list[tuple[int, str]]
-Fill = Callable[[Tokens, tuple[int, ...], dict[str, Any], random.Random], None]
+Fill = Callable[[Tokens, tuple[int, ...], dict[str, Any], Rng], None]
 #: ``lexes[terminal][text]``: whether ``text`` is known to be a token of ``terminal``
 Lexes = list[dict[str, bool]]
 
@@ -111,9 +110,7 @@ def plan_fill(
             what = _SINGULAR if slot.count == 1 else _PLURAL
         ops.append((slot.index, what, r, draw, slot.count))
 
-    def fill(
-        out: Tokens, kept: tuple[int, ...], values: dict[str, Any], rng: random.Random
-    ) -> None:
+    def fill(out: Tokens, kept: tuple[int, ...], values: dict[str, Any], rng: Rng) -> None:
         for k, name, style, whole in nums:
             i = kept[k]
             s = out[i][0]

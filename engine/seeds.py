@@ -5,14 +5,14 @@ Each problem pays for these, so the compiled build (setup.py) compiles them.
 
 from __future__ import annotations
 
-import random
-from _random import Random as _CRandom
+import hashlib
+import struct
 from collections.abc import Callable
-from typing import Final
+from typing import Final, Protocol
 
 from .errors import InvalidArgument
 
-__all__ = ["below", "item_seed", "seeded"]
+__all__ = ["Draws", "Rng", "below", "item_seed", "seeded"]
 
 _MASK: Final = (1 << 64) - 1
 
@@ -29,7 +29,7 @@ def item_seed(root: int, index: int) -> int:
     return z ^ (z >> 31)
 
 
-def below(rng: random.Random) -> Callable[[int], int]:
+def below(rng: Rng) -> Callable[[int], int]:
     """``n -> r``: a uniform whole ``0 <= r < n`` drawn from ``rng``'s bits.
 
     Rejection on ``n.bit_length()`` random bits: the draws ``rng.randrange(n)``
@@ -37,6 +37,7 @@ def below(rng: random.Random) -> Callable[[int], int]:
     rather than on ``randrange``'s internals, and a draw costs a third less. The
     generated draw functions of ``gramgen.solvers`` inline the same loop.
 
+    >>> import random
     >>> ours, theirs = random.Random(5), random.Random(5)
     >>> draw = below(ours)
     >>> [draw(n) for n in (6, 1, 1000, 3)] == [theirs.randrange(n) for n in (6, 1, 1000, 3)]
@@ -56,18 +57,80 @@ def below(rng: random.Random) -> Callable[[int], int]:
     return draw
 
 
-_new, _seed = random.Random.__new__, _CRandom.seed
+class Rng(Protocol):
+    """What gramgen draws from: ``random.Random`` or a problem's :class:`Draws`."""
+
+    def random(self) -> float: ...
+
+    def getrandbits(self, k: int, /) -> int: ...
 
 
-def seeded(seed: int) -> random.Random:
-    """``random.Random(seed)`` for a whole ``seed``: the same generator in the same state,
-    made without the Python-level steps of its ``__init__`` and ``seed`` (a tenth of the
-    cost, which each problem pays).
+_WORDS: Final = struct.Struct("<16I").unpack  # a block: 64 bytes, sixteen 32-bit words
+_HASH: Final = hashlib.blake2b
+_PERSON: Final = b"gramgen draws"
+_TWO53: Final = 1.0 / 9007199254740992.0
 
-    >>> seeded(12345).getstate() == random.Random(12345).getstate()
-    True
+
+class Draws:
+    """The random draws of one problem: 32-bit words of BLAKE2b blocks of its seed.
+
+    Seeding is one hash, not the Mersenne Twister's 624-word set-up (which cost each
+    problem more than all its draws together), and every block is independent of the
+    others and of every other seed's. ``random()`` takes two words and makes a double
+    as CPython's generator does (53 bits); ``getrandbits(k)`` takes one word per 32
+    bits, the last one's top bits.
     """
-    r = _new(random.Random)
-    _seed(r, seed)
-    r.gauss_next = None  # type: ignore[attr-defined]  # (as random.Random's seed leaves it)
-    return r
+
+    __slots__ = ("_at", "_block", "_key", "_words")
+
+    def __init__(self, seed: int) -> None:
+        self._key = (seed & _MASK).to_bytes(8, "little")
+        self._block = 0
+        self._words: tuple[int, ...] = _WORDS(_HASH(self._key, person=_PERSON).digest())
+        self._at = 0
+
+    def _next(self) -> int:
+        at = self._at
+        if at == 16:
+            self._block += 1
+            data = self._key + self._block.to_bytes(8, "little")
+            self._words = _WORDS(_HASH(data, person=_PERSON).digest())
+            at = 0
+        self._at = at + 1
+        return self._words[at]
+
+    def random(self) -> float:
+        """A double in [0, 1)."""
+        at = self._at
+        if at < 15:  # (both words in this block)
+            w = self._words
+            self._at = at + 2
+            return ((w[at] >> 5) * 67108864.0 + (w[at + 1] >> 6)) * _TWO53
+        a = self._next() >> 5
+        return (a * 67108864.0 + (self._next() >> 6)) * _TWO53
+
+    def getrandbits(self, k: int, /) -> int:
+        """A whole ``0 <= r < 2**k``."""
+        if 0 < k <= 32:
+            at = self._at
+            if at < 16:
+                self._at = at + 1
+                return self._words[at] >> (32 - k)
+            return self._next() >> (32 - k)
+        if k < 0:
+            raise ValueError("number of bits must be non-negative")
+        r = 0
+        shift = 0
+        while k > 0:
+            w = self._next()
+            if k < 32:
+                w >>= 32 - k
+            r |= w << shift
+            shift += 32
+            k -= 32
+        return r
+
+
+def seeded(seed: int) -> Draws:
+    """The draws of a problem seeded ``seed`` (a whole number; its low 64 bits count)."""
+    return Draws(seed)

@@ -3,7 +3,7 @@
 A ``Sampler`` takes a skeleton and a choice of *free* quantities with domains (the
 free set may include the answer: "choose the answer first"). It solves the
 relations once for the dependent quantities in terms of the free ones, then per
-try draws free values from the given ``random.Random``, computes the dependents
+try draws free values from the given generator (its ``getrandbits``), computes the dependents
 exactly and accepts when every domain holds and the original problem verifies
 (a unique solution equal to the constructed one).
 
@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import math
 import operator
-import random
 import re
 from collections import Counter, deque
 from collections.abc import Callable, Mapping
@@ -38,7 +37,7 @@ from gramgen.errors import (  # type: ignore[import-not-found, unused-ignore]
     GramgenError,
     InvalidArgument,
 )
-from gramgen.seeds import below  # type: ignore[import-not-found, unused-ignore]
+from gramgen.seeds import Rng, below  # type: ignore[import-not-found, unused-ignore]
 
 from .codegen import Emitter, NotCompilable
 from .drawgen import Constraint, Free, build_draw
@@ -248,16 +247,17 @@ class Sampler:
             beta_fixed=not beta.free_symbols,
         )
 
-    def draw(self, rng: random.Random) -> Sample | None:
+    def draw(self, rng: Rng) -> Sample | None:
         """One try: a verified Sample, or None (the reason is counted in ``stats``)."""
-        if not isinstance(rng, random.Random):
-            raise InvalidArgument(f"rng must be a random.Random instance, got {rng!r}")
-        drawn = self._draw_free(rng.getrandbits)
+        getrandbits = getattr(rng, "getrandbits", None)
+        if getrandbits is None:
+            raise InvalidArgument(f"rng must be a random.Random or gramgen Draws, got {rng!r}")
+        drawn = self._draw_free(getrandbits)
         if isinstance(drawn, str):
             return self._reject(drawn)
         return self._complete(rng, drawn)
 
-    def _complete(self, rng: random.Random, drawn: dict[str, Exact]) -> Sample | None:
+    def _complete(self, rng: Rng, drawn: dict[str, Exact]) -> Sample | None:
         # the draw's values are exact already (ints, and Fractions not whole), one per
         # known of the construction: its instance is ``instantiate(drawn)`` without checks
         args = self._drawn_args(drawn)
@@ -311,14 +311,14 @@ class Sampler:
             )
         return None
 
-    def sample(self, rng: random.Random) -> Sample:
+    def sample(self, rng: Rng) -> Sample:
         """Draw until a try is accepted (raises GenerationCollapsed if acceptance collapses)."""
         while True:
             got = self.draw(rng)
             if got is not None:
                 return got
 
-    def samples(self, rng: random.Random, n: int) -> list[Sample]:
+    def samples(self, rng: Rng, n: int) -> list[Sample]:
         """``n`` accepted samples."""
         if n < 0:
             raise InvalidArgument(f"n must be >= 0, got {n}")

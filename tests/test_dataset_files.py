@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -409,11 +410,14 @@ def test_grade_command_converts_units(tmp_path: Path, capsys: pytest.CaptureFixt
     out = tmp_path / "dm"
     generate(out, GenerateOptions(["decimal_measurement"], per_level=5, seed=5), workers=1)
     f = out / "train-00000-of-00001.jsonl"
-    rec = next(r for r in _rows(f) if r["answer_text"] == "3.25 meters")
+    rec = next(r for r in _rows(f) if r["answer_text"].endswith(" meters") and "." in r["answer"])
+    meters = Fraction(rec["answer"])
     argv = ["grade", str(f), "--id", rec["id"], "--answer"]
-    assert main([*argv, "325 cm"]) == 0
-    assert "= 13/4 m" in capsys.readouterr().out
-    assert main([*argv, "3.25 kg"]) == 1
+    assert main([*argv, f"{meters * 100} cm"]) == 0
+    assert f"= {meters} m" in capsys.readouterr().out
+    assert main([*argv, f"{meters * 100 + 1} cm"]) == 1
+    capsys.readouterr()
+    assert main([*argv, f"{rec['answer']} kg"]) == 1
     assert "kg (mass) cannot be compared with m (length)" in capsys.readouterr().out
 
 

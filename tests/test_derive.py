@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import random
+import statistics
 import subprocess
 import sys
 from collections import Counter
@@ -156,15 +158,50 @@ def test_below_draws_what_randrange_draws(seed: int, sizes: list[int]) -> None:
     assert ours.getstate() == theirs.getstate()
 
 
+def _words(seed: int, block: int) -> list[int]:
+    """Block ``block`` of a problem's draws, worked out from their definition."""
+    key = seed.to_bytes(8, "little") + (block.to_bytes(8, "little") if block else b"")
+    digest = hashlib.blake2b(key, person=b"gramgen draws").digest()
+    return [int.from_bytes(digest[i : i + 4], "little") for i in range(0, 64, 4)]
+
+
 @given(st.integers(0, 2**64 - 1))
-def test_a_problems_generator_is_random_random_of_its_seed(seed: int) -> None:
-    """Each problem's generator (``seeded``) starts where ``random.Random(seed)`` does,
-    and draws the same numbers."""
-    ours, theirs = seeded(seed), random.Random(seed)
-    assert ours.getstate() == theirs.getstate()
-    assert [ours.random() for _ in range(3)] == [theirs.random() for _ in range(3)]
-    assert ours.getrandbits(70) == theirs.getrandbits(70)
-    assert type(ours) is random.Random
+def test_a_problems_draws_are_the_words_of_its_seeds_hash_blocks(seed: int) -> None:
+    """A problem's draws are BLAKE2b blocks of its seed, read as 32-bit words, the same
+    on every platform and build: getrandbits takes a word's top bits (a word per 32
+    bits), random a double from two words as CPython's generator makes one."""
+    words = _words(seed, 0) + _words(seed, 1) + _words(seed, 2)
+    d = seeded(seed)
+    assert d.getrandbits(32) == words[0]
+    assert d.getrandbits(5) == words[1] >> 27
+    assert d.random() == ((words[2] >> 5) * 67108864.0 + (words[3] >> 6)) / 2**53
+    assert d.getrandbits(40) == words[4] | (words[5] >> 24) << 32
+    for k in range(6, 15):
+        assert d.getrandbits(32) == words[k]
+    # a double across the end of a block, and on into the next
+    assert d.random() == ((words[15] >> 5) * 67108864.0 + (words[16] >> 6)) / 2**53
+    assert [d.getrandbits(32) for _ in range(15)] == words[17:32]
+    assert d.getrandbits(64) == words[32] | words[33] << 32
+    assert d.getrandbits(0) == 0
+
+
+def test_draws_are_spread_evenly() -> None:
+    """Seeds next to each other give unrelated draws, spread evenly over their range."""
+    firsts = [seeded(s).random() for s in range(20_000)]
+    assert abs(statistics.mean(firsts) - 0.5) < 0.01
+    assert all(0.0 <= x < 1.0 for x in firsts)
+    counts = Counter(below(seeded(item_seed(7, i)))(6) for i in range(12_000))
+    assert sorted(counts) == [0, 1, 2, 3, 4, 5]
+    assert all(1_800 < c < 2_200 for c in counts.values()), counts  # 2,000 each; 9 sigma
+    d = seeded(3)
+    bits = [d.getrandbits(1) for _ in range(10_000)]
+    assert 4_800 < sum(bits) < 5_200
+    assert len({seeded(s).getrandbits(32) for s in range(10_000)}) > 9_980
+
+
+def test_draws_refuse_negative_bits() -> None:
+    with pytest.raises(ValueError, match="non-negative"):
+        seeded(1).getrandbits(-1)
 
 
 def test_below_refuses_an_empty_range() -> None:

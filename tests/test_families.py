@@ -130,8 +130,16 @@ def test_at_least_half_the_tries_make_a_problem(family: Family) -> None:
     assert got["rate"] >= 0.5, got
 
 
+# an operation a solution step writes out: + and - count one, x, ÷ and / two
+_STEP_OPS = re.compile(r" ([-+x\u00d7\u00f7/]) ")
+
+
 def test_levels_differ_measurably(family: Family) -> None:
-    def measure(lv: int) -> tuple[float, float]:
+    """Each level is harder than the one before by something a reader can see: a longer
+    question, larger numbers, more arithmetic in its solution, or more answers that
+    are not whole."""
+
+    def measure(lv: int) -> tuple[float, float, float, float]:
         rs = _records(family, lv, 20, seed=11)
         words = statistics.mean(len(str(r["question"]).split()) for r in rs)
         nums = statistics.mean(
@@ -139,11 +147,16 @@ def test_levels_differ_measurably(family: Family) -> None:
                  re.findall(r"\d[\d,]*(?:\.\d+)?", str(r["question"]))), default=0.0)
             for r in rs
         )  # fmt: skip
-        return words, nums
+        work = statistics.mean(
+            sum(1 if op in "+-" else 2 for s in r["steps"] for op in _STEP_OPS.findall(s))  # type: ignore[attr-defined]
+            for r in rs
+        )
+        parts = statistics.mean(r["answer_type"] != "integer" for r in rs)
+        return words, nums, work, parts
 
     seen = [measure(lv) for lv in range(1, family.levels + 1)]
-    for (w1, n1), (w2, n2) in itertools.pairwise(seen):
-        assert w2 > w1 * 1.05 or n2 > n1 * 1.2, seen
+    for (w1, n1, o1, f1), (w2, n2, o2, f2) in itertools.pairwise(seen):
+        assert w2 > w1 * 1.05 or n2 > n1 * 1.2 or o2 > o1 * 1.1 or f2 > f1 + 0.15, seen
 
 
 def test_unsolvable_variants_are_labelled_and_check(family: Family) -> None:
@@ -168,7 +181,8 @@ def test_corrupted_answers_and_numbers_are_caught(family: Family) -> None:
         wrong = dict(r, answer=str(Fraction(str(r["answer"])) + 1))
         assert family.check(wrong) != []
         q = str(r["question"])
-        numbers = list(re.finditer(r"(?<![\d.,/])\d+(?![\d.,/])", q))
+        # whole numbers, a sentence's last included (not a decimal's or fraction's parts)
+        numbers = list(re.finditer(r"(?<![\d.,/])\d+(?![\d/]|[.,]\d)", q))
         caught = [
             family.check(dict(r, question=q[: m.start()] + str(int(m.group()) + 1) + q[m.end() :]))
             != []
@@ -321,6 +335,12 @@ def _english(text: str) -> list[str]:
         if eng.a(str(spoken)).split()[0] != m.group(1).lower():
             out.append(m.group(0))
     for m in re.finditer(r"(?<![\d.,/$])\b1 ([a-z]+)", text):
-        if eng.singular_noun(m.group(1)) and m.group(1) not in {"less", "plus", "minus", "equals"}:
+        if eng.singular_noun(m.group(1)) and m.group(1) not in {
+            "less",
+            "plus",
+            "minus",
+            "equals",
+            "is",
+        }:
             out.append(m.group(0))
     return out

@@ -188,8 +188,8 @@ class CalendarDays(Story):
         end = self._day(then, "event_day", 2, 20)
         rest = self.let("rest", a.days - start)
         self.step(
-            f"{a.name} has {a.days} days, so from {a.name} {{today_day}} to {a.name} "
-            f"{a.days} is {a.days} - {{today_day}} = {{rest}} days."
+            f"{a.name} has {a.days} days. From {a.name} {{today_day}} to {a.name} "
+            f"{a.days}: {a.days} - {{today_day}} = {{rest}}."
         )
         wait = self.let("wait", rest + end)
         self.step(f"Then {{event_day}} more days to {b.name} {{event_day}}: "
