@@ -54,7 +54,7 @@ from .grammar import Grammar, Kind
 from .parse import DerivationParser, ParseFailed
 from .records import RECORD_FIELDS, field_problem
 from .sample import Sampler
-from .seeds import Rng, below, item_seed, seeded
+from .seeds import Draws, Rng, below
 from .semantics import (
     PEOPLE,
     PRONOUNS,
@@ -600,8 +600,7 @@ class Family:
         (its reason says why).
         """
         lv = self._level(level)
-        s = item_seed(seed, index)
-        rng = seeded(s)
+        rng = Draws(seed, index)
         sampler = lv.sampler
         d = sampler.engine.derive_random(sampler.start, rng, sampler.max_size)
         entry = self._entry(lv, d)

@@ -13,11 +13,11 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .analysis import INF, Analysis
-from .derive import Chooser, Derivation, Engine, RandomChooser, item_seed
+from .derive import Chooser, Derivation, Engine, RandomChooser
 from .errors import GramgenError, GrammarError, InvalidArgument
 from .grammar import Grammar, Kind
 from .render import SPACINGS, Renderer
-from .seeds import seeded
+from .seeds import Draws, item_seed
 from .terminals import Below, build_terminals
 
 __all__ = ["GenerationFailed", "Sample", "Sampler", "SamplerStats"]
@@ -201,9 +201,8 @@ class Sampler:
 
     def item(self, seed: int, index: int) -> Sample | None:
         """Item ``index`` of the run seeded ``seed`` (None if it could not re-parse)."""
-        s = item_seed(seed, index)
-        chooser = RandomChooser(self.engine, seeded(s))
-        return self.from_chooser(chooser, index=index, seed=s)
+        chooser = RandomChooser(self.engine, Draws(seed, index))
+        return self.from_chooser(chooser, index=index, seed=item_seed(seed, index))
 
     def from_chooser(self, chooser: Chooser, *, index: int = 0, seed: int = 0) -> Sample | None:
         """Derive and render with ``chooser``, retrying derivations that do not re-parse."""

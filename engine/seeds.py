@@ -12,7 +12,7 @@ from typing import Final, Protocol
 
 from .errors import InvalidArgument
 
-__all__ = ["Draws", "Rng", "below", "item_seed", "seeded"]
+__all__ = ["Draws", "Rng", "below", "item_seed"]
 
 _MASK: Final = (1 << 64) - 1
 
@@ -72,19 +72,20 @@ _TWO53: Final = 1.0 / 9007199254740992.0
 
 
 class Draws:
-    """The random draws of one problem: 32-bit words of BLAKE2b blocks of its seed.
+    """The random draws of item ``index`` of a run seeded ``root``: 32-bit words of
+    BLAKE2b blocks of the two (the low 64 bits of each count).
 
-    Seeding is one hash, not the Mersenne Twister's 624-word set-up (which cost each
-    problem more than all its draws together), and every block is independent of the
-    others and of every other seed's. ``random()`` takes two words and makes a double
-    as CPython's generator does (53 bits); ``getrandbits(k)`` takes one word per 32
-    bits, the last one's top bits.
+    Starting is one hash, not the Mersenne Twister's 624-word set-up (which cost each
+    problem more than all its draws together); the blocks are independent of each
+    other and of every other item's, and the same on every platform and build.
+    ``random()`` takes two words and makes a double as CPython's generator does (53
+    bits); ``getrandbits(k)`` takes one word per 32 bits, the last one's top bits.
     """
 
     __slots__ = ("_at", "_block", "_key", "_words")
 
-    def __init__(self, seed: int) -> None:
-        self._key = (seed & _MASK).to_bytes(8, "little")
+    def __init__(self, root: int, index: int = 0) -> None:
+        self._key = (root & _MASK).to_bytes(8, "little") + (index & _MASK).to_bytes(8, "little")
         self._block = 0
         self._words: tuple[int, ...] = _WORDS(_HASH(self._key, person=_PERSON).digest())
         self._at = 0
@@ -129,8 +130,3 @@ class Draws:
             shift += 32
             k -= 32
         return r
-
-
-def seeded(seed: int) -> Draws:
-    """The draws of a problem seeded ``seed`` (a whole number; its low 64 bits count)."""
-    return Draws(seed)

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from gramgen import Grammar, InvalidArgument, Sampler, item_seed
 from gramgen.grammar import Kind
-from gramgen.seeds import below, seeded
+from gramgen.seeds import Draws, below
 
 DEEP = 'start: "(" start ")" | "x"\n'
 
@@ -158,20 +158,22 @@ def test_below_draws_what_randrange_draws(seed: int, sizes: list[int]) -> None:
     assert ours.getstate() == theirs.getstate()
 
 
-def _words(seed: int, block: int) -> list[int]:
-    """Block ``block`` of a problem's draws, worked out from their definition."""
-    key = seed.to_bytes(8, "little") + (block.to_bytes(8, "little") if block else b"")
+def _words(root: int, index: int, block: int) -> list[int]:
+    """Block ``block`` of item ``index``'s draws, worked out from their definition."""
+    key = root.to_bytes(8, "little") + index.to_bytes(8, "little")
+    key += block.to_bytes(8, "little") if block else b""
     digest = hashlib.blake2b(key, person=b"gramgen draws").digest()
     return [int.from_bytes(digest[i : i + 4], "little") for i in range(0, 64, 4)]
 
 
-@given(st.integers(0, 2**64 - 1))
-def test_a_problems_draws_are_the_words_of_its_seeds_hash_blocks(seed: int) -> None:
-    """A problem's draws are BLAKE2b blocks of its seed, read as 32-bit words, the same
-    on every platform and build: getrandbits takes a word's top bits (a word per 32
-    bits), random a double from two words as CPython's generator makes one."""
-    words = _words(seed, 0) + _words(seed, 1) + _words(seed, 2)
-    d = seeded(seed)
+@given(st.integers(0, 2**64 - 1), st.integers(0, 2**64 - 1))
+def test_an_items_draws_are_the_words_of_its_seeds_hash_blocks(root: int, index: int) -> None:
+    """An item's draws are BLAKE2b blocks of its run's seed and its index, read as
+    32-bit words, the same on every platform and build: getrandbits takes a word's
+    top bits (a word per 32 bits), random a double from two words as CPython's
+    generator makes one."""
+    words = _words(root, index, 0) + _words(root, index, 1) + _words(root, index, 2)
+    d = Draws(root, index)
     assert d.getrandbits(32) == words[0]
     assert d.getrandbits(5) == words[1] >> 27
     assert d.random() == ((words[2] >> 5) * 67108864.0 + (words[3] >> 6)) / 2**53
@@ -187,21 +189,22 @@ def test_a_problems_draws_are_the_words_of_its_seeds_hash_blocks(seed: int) -> N
 
 def test_draws_are_spread_evenly() -> None:
     """Seeds next to each other give unrelated draws, spread evenly over their range."""
-    firsts = [seeded(s).random() for s in range(20_000)]
+    firsts = [Draws(1, i).random() for i in range(20_000)]
     assert abs(statistics.mean(firsts) - 0.5) < 0.01
     assert all(0.0 <= x < 1.0 for x in firsts)
-    counts = Counter(below(seeded(item_seed(7, i)))(6) for i in range(12_000))
+    counts = Counter(below(Draws(7, i))(6) for i in range(12_000))
     assert sorted(counts) == [0, 1, 2, 3, 4, 5]
     assert all(1_800 < c < 2_200 for c in counts.values()), counts  # 2,000 each; 9 sigma
-    d = seeded(3)
+    d = Draws(3)
     bits = [d.getrandbits(1) for _ in range(10_000)]
     assert 4_800 < sum(bits) < 5_200
-    assert len({seeded(s).getrandbits(32) for s in range(10_000)}) > 9_980
+    assert len({Draws(s, 0).getrandbits(32) for s in range(10_000)}) > 9_980
+    assert Draws(-1, 5).random() == Draws(2**64 - 1, 5).random() != Draws(5, -1).random()
 
 
 def test_draws_refuse_negative_bits() -> None:
     with pytest.raises(ValueError, match="non-negative"):
-        seeded(1).getrandbits(-1)
+        Draws(1).getrandbits(-1)
 
 
 def test_below_refuses_an_empty_range() -> None:
