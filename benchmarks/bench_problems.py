@@ -16,6 +16,10 @@ sets it, CPU time (so other load on the machine does not distort the figures):
 * ``full``: every problem parsed back, re-solved, trace run, steps checked;
 * ``audit``: the steady path plus an independent ``sympy.solve`` of every instance.
 
+``--long N`` instead makes N problems of each family in one process and prints the
+rate of each tenth and of the whole (what a long run of one family makes on one core,
+as its phrasings become known).
+
 ``gsm-symbolic``: the same change-separate story re-implemented the way
 GSM-Symbolic templates work — draw every variable uniformly from its range,
 keep the draw when the template's conditions hold (here: something is left),
@@ -179,6 +183,31 @@ def deepmind(python: str | None, n: int) -> list[dict[str, str]]:
             for k, v in rates.items()]  # fmt: skip
 
 
+def long_run(name: str, n: int, seed: int) -> None:
+    """``n`` problems of ``name`` in one process (levels in turn, the default check),
+    the rate printed for each tenth and for the whole, counted from the first problem
+    after loading: what a long run of one family makes on one core."""
+    fam = load_family(name)
+    fam.prepare()
+    levels = list(range(1, fam.levels + 1))
+    step = max(1, n // 10)
+    made = last_made = 0
+    start = last = _cpu()
+    with gc_tuned():
+        for k in range(n):
+            try:
+                fam.item(k, seed=seed, level=levels[k % len(levels)])
+                made += 1
+            except Rejected:
+                pass
+            if (k + 1) % step == 0 or k + 1 == n:
+                now = _cpu()
+                these = _rate(made - last_made, now - last)
+                print(f"{name}: {k + 1:>10,} problems: these {these}/s,"
+                      f" from the first {_rate(made, now - start)}/s", flush=True)  # fmt: skip
+                last, last_made = now, made
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=3000)
@@ -187,7 +216,13 @@ def main() -> None:
     ap.add_argument("--dm-python", help="a Python with mathematics_dataset installed")
     ap.add_argument("--dm-n", type=int, default=300)
     ap.add_argument("--markdown", type=Path, help="also write the tables here")
+    ap.add_argument("--long", type=int, metavar="N",
+                    help="instead: N problems of each of --families in one process")  # fmt: skip
     args = ap.parse_args()
+    if args.long:
+        for f in args.families:
+            long_run(f, args.long, args.seed)
+        return
     print(f"gramgen {__version__}, Python {platform.python_version()}, {platform.machine()}, "
           f"{platform.processor() or platform.platform()}")  # fmt: skip
     with gc_tuned():  # the collector's settings `gramgen generate` runs with
