@@ -71,6 +71,11 @@ _PERSON: Final = b"gramgen draws"
 _TWO53: Final = 1.0 / 9007199254740992.0
 
 
+def _block(data: bytes) -> tuple[int, ...]:
+    """The sixteen words of the block hashed from ``data``."""
+    return _WORDS(_HASH(data, person=_PERSON).digest())
+
+
 class Draws:
     """The random draws of item ``index`` of a run seeded ``root``: 32-bit words of
     BLAKE2b blocks of the two (the low 64 bits of each count).
@@ -87,15 +92,14 @@ class Draws:
     def __init__(self, root: int, index: int = 0) -> None:
         self._key = (root & _MASK).to_bytes(8, "little") + (index & _MASK).to_bytes(8, "little")
         self._block = 0
-        self._words: tuple[int, ...] = _WORDS(_HASH(self._key, person=_PERSON).digest())
+        self._words = _block(self._key)
         self._at = 0
 
     def _next(self) -> int:
         at = self._at
         if at == 16:
             self._block += 1
-            data = self._key + self._block.to_bytes(8, "little")
-            self._words = _WORDS(_HASH(data, person=_PERSON).digest())
+            self._words = _block(self._key + self._block.to_bytes(8, "little"))
             at = 0
         self._at = at + 1
         return self._words[at]
